@@ -1,0 +1,235 @@
+"""Reads a lexicon file from data/lexicons/ and turns its readable patterns into spaCy Matcher rules."""
+
+from __future__ import annotations
+
+import itertools
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+from spacy.language import Language
+from spacy.matcher import Matcher
+from spacy.tokens import Doc, Token
+
+from bot.text import destretch, fold
+
+_NAME = re.compile(r"^(?P<name>[A-Z_][A-Z0-9_]*)(?P<op>[?*+]?)$")
+_OPTIONAL_LITERAL = re.compile(r"^(?P<body>.+?)(?P<op>\?)$")
+
+# Words shorter than this are never typo-corrected: too many real words sit one edit apart.
+_MIN_FUZZY_LENGTH = 5
+
+TokenPattern = list[dict[str, Any]]
+
+
+class LexiconError(ValueError):
+    """A lexicon file that cannot be compiled; the message names the offending entry."""
+
+
+def _edit_distance_at_most_one(a: str, b: str) -> bool:
+    """Tell whether a and b differ by one insertion, deletion, substitution or swap."""
+    if a == b:
+        return True
+    if abs(len(a) - len(b)) > 1:
+        return False
+    if len(a) == len(b):
+        diffs = [i for i, (x, y) in enumerate(zip(a, b)) if x != y]
+        if len(diffs) == 1:
+            return True
+        return (
+            len(diffs) == 2
+            and diffs[1] == diffs[0] + 1
+            and a[diffs[0]] == b[diffs[1]]
+            and a[diffs[1]] == b[diffs[0]]
+        )
+    short, long_ = (a, b) if len(a) < len(b) else (b, a)
+    return any(long_[:i] + long_[i + 1 :] == short for i in range(len(long_)))
+
+
+@dataclass
+class Normaliser:
+    """Gives every token the one spelling the patterns are written in."""
+
+    norms: dict[str, str]
+    fuzzy: list[str]
+    fuzzy_exclude: set[str]
+    _deletes: dict[str, set[str]] = field(default_factory=dict, init=False)
+    _words: set[str] = field(default_factory=set, init=False)
+
+    def __post_init__(self) -> None:
+        self._words = set(self.fuzzy)
+        # Symmetric-delete index: a typo and its word share a key after at most one deletion.
+        for word in self.fuzzy:
+            for key in {word, *(word[:i] + word[i + 1 :] for i in range(len(word)))}:
+                self._deletes.setdefault(key, set()).add(word)
+
+    def norm(self, raw: str) -> str:
+        """Return the canonical spelling of one token's text."""
+        text = destretch(raw.lower())
+        text = self.norms.get(text, text)
+        if len(text) < _MIN_FUZZY_LENGTH or text in self.fuzzy_exclude or text in self._words:
+            return text
+        candidates: set[str] = set()
+        for key in {text, *(text[:i] + text[i + 1 :] for i in range(len(text)))}:
+            candidates |= self._deletes.get(key, set())
+        matches = sorted(c for c in candidates if _edit_distance_at_most_one(text, c))
+        return matches[0] if len(matches) == 1 else text
+
+    def token_norm(self, token: Token) -> str:
+        """Canonical spelling of a token, starting from spaCy's own norm (so "n't" is "not")."""
+        return self.norm(token.norm_)
+
+
+@dataclass
+class CompiledPattern:
+    """One readable pattern line with the Matcher rules it expands to."""
+
+    kind: str
+    source: str
+    token_patterns: list[TokenPattern]
+
+
+@dataclass
+class Lexicon:
+    """A compiled lexicon: token normaliser plus one Matcher key per pattern line."""
+
+    normaliser: Normaliser
+    patterns: dict[str, CompiledPattern]
+    counter_patterns: dict[str, CompiledPattern]
+    sets: dict[str, list[str]]
+
+    def matcher(self, nlp: Language, which: str = "patterns") -> Matcher:
+        """Build a Matcher over NORM for the patterns or the counter-patterns."""
+        matcher = Matcher(nlp.vocab)
+        for key, compiled in getattr(self, which).items():
+            matcher.add(key, compiled.token_patterns)
+        return matcher
+
+    def set_norms(self, doc: Doc) -> Doc:
+        """Write the canonical spelling into every token's NORM, where the Matcher reads it."""
+        for token in doc:
+            token.norm_ = self.normaliser.token_norm(token)
+        return doc
+
+
+def _alternatives(text: str, nlp: Language, normaliser: Normaliser) -> list[list[str]]:
+    """Tokenise each `|`-separated alternative the same way user text is tokenised."""
+    out = []
+    for alt in text.split("|"):
+        alt = fold(alt.strip())
+        if not alt:
+            raise LexiconError(f"empty alternative in {text!r}")
+        out.append([normaliser.token_norm(t) for t in nlp.make_doc(alt)])
+    return out
+
+
+def _element_options(
+    chunk: str,
+    sets: dict[str, list[str]],
+    phrases: dict[str, list[list[str]]],
+    nlp: Language,
+    normaliser: Normaliser,
+) -> list[TokenPattern]:
+    """Expand one space-separated chunk of a pattern into its possible token sequences."""
+    named = _NAME.match(chunk)
+    if named and (named["name"] in sets or named["name"] in phrases or named["name"] == "_"):
+        name, op = named["name"], named["op"]
+        if name == "_":
+            return [[{"OP": op}]] if op else [[{}]]
+        if name in sets:
+            token: dict[str, Any] = {"NORM": {"IN": sets[name]}}
+            if op:
+                token["OP"] = op
+            return [[token]]
+        if op not in ("", "?"):
+            raise LexiconError(f"{chunk}: phrases take no '{op}'")
+        return _merge_single_tokens(phrases[name]) + ([[]] if op == "?" else [])
+    if named:
+        raise LexiconError(f"unknown set or phrase {chunk!r}")
+    optional = _OPTIONAL_LITERAL.match(chunk)
+    body = optional["body"] if optional else chunk
+    alts: list[list[str]] = []
+    for piece in body.split("|"):
+        # A choice may name a set or a phrase among its words: "EVERY|people".
+        if piece in sets:
+            alts.extend([w] for w in sets[piece])
+        elif piece in phrases:
+            alts.extend(phrases[piece])
+        elif _NAME.match(piece) and piece.upper() == piece and len(piece) > 1:
+            raise LexiconError(f"unknown set or phrase {piece!r} in {chunk!r}")
+        else:
+            alts.extend(_alternatives(piece, nlp, normaliser))
+    return _merge_single_tokens(alts) + ([[]] if optional else [])
+
+
+def _merge_single_tokens(alts: list[list[str]]) -> list[TokenPattern]:
+    """One Matcher token for all one-word alternatives; a sequence for each longer one."""
+    single = sorted({a[0] for a in alts if len(a) == 1})
+    options: list[TokenPattern] = [[{"NORM": {"IN": single}}]] if single else []
+    return options + [[{"NORM": t} for t in a] for a in alts if len(a) > 1]
+
+
+def _compile_line(
+    line: str,
+    sets: dict[str, list[str]],
+    phrases: dict[str, list[list[str]]],
+    nlp: Language,
+    normaliser: Normaliser,
+) -> list[TokenPattern]:
+    parts = [_element_options(c, sets, phrases, nlp, normaliser) for c in line.split()]
+    expanded = []
+    for combo in itertools.product(*parts):
+        pattern = [tok for seq in combo for tok in seq]
+        # A pattern made only of optional pieces would match everywhere.
+        if pattern and any(t.get("OP") not in ("?", "*") for t in pattern):
+            expanded.append(pattern)
+    if not expanded:
+        raise LexiconError(f"pattern {line!r} matches nothing")
+    return expanded
+
+
+def _compile_group(
+    raw: dict[str, list[str]],
+    prefix: str,
+    sets: dict[str, list[str]],
+    phrases: dict[str, list[list[str]]],
+    nlp: Language,
+    normaliser: Normaliser,
+) -> dict[str, CompiledPattern]:
+    compiled = {}
+    for kind, lines in (raw or {}).items():
+        for i, line in enumerate(lines):
+            key = f"{prefix}{kind}:{i}"
+            compiled[key] = CompiledPattern(
+                kind, line, _compile_line(str(line), sets, phrases, nlp, normaliser)
+            )
+    return compiled
+
+
+def load_lexicon(path: Path, nlp: Language) -> Lexicon:
+    """Compile the lexicon at path with nlp's tokenizer; raises LexiconError when malformed."""
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    if not isinstance(data, dict) or "patterns" not in data:
+        raise LexiconError(f"{path}: no 'patterns' section")
+    normaliser = Normaliser(
+        norms={str(k): str(v) for k, v in (data.get("norms") or {}).items()},
+        fuzzy=[str(w) for w in data.get("fuzzy") or []],
+        fuzzy_exclude={str(w) for w in data.get("fuzzy_exclude") or []},
+    )
+    sets: dict[str, list[str]] = {}
+    for name, words in (data.get("sets") or {}).items():
+        norms = sorted({normaliser.norm(fold(str(w))) for w in words})
+        sets[name] = norms
+    phrases: dict[str, list[list[str]]] = {}
+    for name, texts in (data.get("phrases") or {}).items():
+        phrases[name] = _alternatives("|".join(str(t) for t in texts), nlp, normaliser)
+    return Lexicon(
+        normaliser=normaliser,
+        patterns=_compile_group(data["patterns"], "", sets, phrases, nlp, normaliser),
+        counter_patterns=_compile_group(
+            data.get("counter_patterns") or {}, "counter:", sets, phrases, nlp, normaliser
+        ),
+        sets=sets,
+    )
