@@ -56,6 +56,8 @@ class SelfCriticism:
     negated: bool = False
     other_target: bool = False
     matched: tuple[str, ...] = field(default=())
+    # The message's normalised words, for callers that look for request words.
+    words: tuple[str, ...] = field(default=(), repr=False)
 
     @property
     def counter_evidence(self) -> bool:
@@ -123,6 +125,7 @@ class SelfCriticismDetector:
                 phrase=self._phrase(doc, start, end, text),
                 kind=kind,
                 matched=tuple(sorted({h[0] for h in hits})),
+                words=tuple(t.norm_ for t in doc),
             )
         return SelfCriticism(
             self_critical=False,

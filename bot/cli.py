@@ -1,0 +1,167 @@
+"""The `bot` command: classify and evaluate text with the trained model, and check the data."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import csv
+import json
+import logging
+import os
+import sys
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+from typing import Any
+
+from bot.settings import Settings
+
+# Rasa and TensorFlow are loud on import; the CLI prints only results.
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
+
+
+class Classifier:
+    """Loads the trained model once and parses many texts with it."""
+
+    def __init__(self, model_path: Path) -> None:
+        from rasa.core.agent import Agent
+
+        logging.getLogger("rasa").setLevel(logging.ERROR)
+        self._agent = Agent.load(str(model_path))
+        self._loop = asyncio.new_event_loop()
+
+    def parse(self, text: str) -> dict[str, Any]:
+        """The model's full parse of one text (intent, entities, signals)."""
+        return self._loop.run_until_complete(self._agent.parse_message(text))
+
+    def classify(self, text: str) -> dict[str, Any]:
+        """One row of `bot classify` output."""
+        parsed = self.parse(text)
+        intent = parsed.get("intent") or {}
+        signals = parsed.get("signals") or {}
+        return {
+            "text": text,
+            "intent": intent.get("name"),
+            "confidence": round(float(intent.get("confidence") or 0.0), 4),
+            "signals": {
+                "self_critical": bool(signals.get("self_critical")),
+                "phrase": signals.get("phrase"),
+                "risk_category": signals.get("risk_category"),
+            },
+        }
+
+
+def latest_model(model_dir: Path) -> Path:
+    """The newest trained model in model_dir; exits with advice when there is none."""
+    models = sorted(model_dir.glob("*.tar.gz"), key=lambda p: p.stat().st_mtime)
+    if not models:
+        sys.exit(f"No trained model in {model_dir}. Run `make train` first.")
+    return models[-1]
+
+
+def read_rows(path: Path, columns: Iterable[str]) -> Iterator[dict[str, str]]:
+    """Rows of a CSV file, checking that the named columns exist."""
+    with path.open(newline="", encoding="utf-8") as handle:
+        reader = csv.DictReader(handle)
+        missing = set(columns) - set(reader.fieldnames or [])
+        if missing:
+            sys.exit(f"{path}: missing column(s) {', '.join(sorted(missing))}")
+        yield from reader
+
+
+def scores(pairs: list[tuple[str, str]]) -> dict[str, dict[str, float]]:
+    """Precision, recall, F1 and support per gold label from (gold, predicted) pairs."""
+    labels = sorted({gold for gold, _ in pairs} | {pred for _, pred in pairs})
+    table: dict[str, dict[str, float]] = {}
+    for label in labels:
+        tp = sum(1 for g, p in pairs if g == label and p == label)
+        fp = sum(1 for g, p in pairs if g != label and p == label)
+        fn = sum(1 for g, p in pairs if g == label and p != label)
+        precision = tp / (tp + fp) if tp + fp else 0.0
+        recall = tp / (tp + fn) if tp + fn else 0.0
+        f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+        table[label] = {
+            "precision": precision,
+            "recall": recall,
+            "f1": f1,
+            "support": float(tp + fn),
+        }
+    return table
+
+
+def _cmd_classify(args: argparse.Namespace) -> int:
+    classifier = Classifier(args.model or latest_model(Settings.load().model_dir))
+    for row in read_rows(Path(args.file), ["text"]):
+        print(json.dumps(classifier.classify(row["text"]), ensure_ascii=False), flush=False)
+    sys.stdout.flush()
+    return 0
+
+
+def _cmd_eval(args: argparse.Namespace) -> int:
+    classifier = Classifier(args.model or latest_model(Settings.load().model_dir))
+    pairs = []
+    errors = []
+    for row in read_rows(Path(args.file), ["text", "label"]):
+        predicted = classifier.classify(row["text"])["intent"] or "none"
+        pairs.append((row["label"], predicted))
+        if predicted != row["label"]:
+            errors.append((row["label"], predicted, row["text"]))
+    table = scores(pairs)
+    if args.json:
+        print(json.dumps(table, indent=2))
+    else:
+        print(f"{'label':<24}{'precision':>10}{'recall':>10}{'f1':>10}{'support':>9}")
+        for label, s in table.items():
+            if s["support"] or s["precision"]:
+                print(
+                    f"{label:<24}{s['precision']:>10.3f}{s['recall']:>10.3f}"
+                    f"{s['f1']:>10.3f}{int(s['support']):>9}"
+                )
+        accuracy = sum(1 for g, p in pairs if g == p) / len(pairs) if pairs else 0.0
+        print(f"\naccuracy {accuracy:.3f} over {len(pairs)} rows")
+        if args.errors:
+            for gold, predicted, text in errors:
+                print(f"  {gold} -> {predicted}: {text[:100]}")
+    return 0
+
+
+def _cmd_validate(args: argparse.Namespace) -> int:
+    from bot.validate import validate_project
+
+    problems = validate_project(Path(args.root))
+    for problem in problems:
+        print(problem)
+    print("data is valid" if not problems else f"{len(problems)} problem(s)")
+    return 1 if problems else 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """Command-line interface of the `bot` command."""
+    parser = argparse.ArgumentParser(prog="bot", description=__doc__)
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    classify = sub.add_parser("classify", help="print one JSON object per row of a CSV (text)")
+    classify.add_argument("file")
+    classify.add_argument("--model", type=Path, help="model archive (default: newest)")
+    classify.set_defaults(func=_cmd_classify)
+
+    evaluate = sub.add_parser("eval", help="precision/recall/F1 per label for a CSV (text,label)")
+    evaluate.add_argument("file")
+    evaluate.add_argument("--model", type=Path, help="model archive (default: newest)")
+    evaluate.add_argument("--json", action="store_true", help="print the table as JSON")
+    evaluate.add_argument("--errors", action="store_true", help="list misclassified rows")
+    evaluate.set_defaults(func=_cmd_eval)
+
+    validate = sub.add_parser("validate", help="rasa data validation, warnings are failures")
+    validate.add_argument("--root", default=".", help="project root")
+    validate.set_defaults(func=_cmd_validate)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Entry point of the `bot` console script."""
+    args = build_parser().parse_args(argv)
+    return int(args.func(args))
+
+
+if __name__ == "__main__":
+    sys.exit(main())

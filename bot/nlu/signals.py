@@ -1,0 +1,197 @@
+"""Rasa NLU component: runs the deterministic detectors on every message, beside the classifier."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from rasa.engine.graph import ExecutionContext, GraphComponent
+from rasa.engine.recipes.default_recipe import DefaultV1Recipe
+from rasa.engine.storage.resource import Resource
+from rasa.engine.storage.storage import ModelStorage
+from rasa.nlu.extractors.extractor import EntityExtractorMixin
+from rasa.shared.nlu.constants import (
+    ENTITIES,
+    INTENT,
+    INTENT_NAME_KEY,
+    INTENT_RANKING_KEY,
+    PREDICTED_CONFIDENCE_KEY,
+    TEXT,
+)
+from rasa.shared.nlu.training_data.message import Message
+from rasa.shared.nlu.training_data.training_data import TrainingData
+
+from bot.detectors.self_criticism import SelfCriticism, SelfCriticismDetector
+from bot.settings import LEXICON_DIR
+from bot.text import SLASH_GUARD, starts_with_slash
+
+SELF_CRITICISM = "self_criticism"
+CRITICISED_BY_OTHERS = "criticised_by_others"
+VENT_ABOUT_OTHERS = "vent_about_others"
+NLU_FALLBACK = "nlu_fallback"
+PHRASE_ENTITY = "critical_phrase"
+
+# Intents the classifier may give a self-critical message by mistake (sadness, small talk, not
+# sure). Requests such as "stop" or "what can you do?" are never overridden: the person asked
+# for something.
+OVERRIDABLE = {
+    "mood_low",
+    "mood_good",
+    "chitchat",
+    "out_of_scope",
+    VENT_ABOUT_OTHERS,
+    CRITICISED_BY_OTHERS,
+    "greet",
+    "ask_clarify",
+    "inform_number",
+    NLU_FALLBACK,
+}
+
+# Confidence given to an intent the detector decided; a rule matched, so it is not a guess.
+DETECTOR_CONFIDENCE = 0.95
+
+# Without a detector phrase, the classifier's whole message is quoted back if it is this short.
+MAX_QUOTED_MESSAGE_CHARS = 160
+
+
+@DefaultV1Recipe.register(
+    [
+        DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER,
+        DefaultV1Recipe.ComponentType.ENTITY_EXTRACTOR,
+    ],
+    is_trainable=False,
+)
+class SignalDetector(GraphComponent, EntityExtractorMixin):
+    """Adds `signals` to every parse, corrects the intent from detector evidence, and defuses `/`."""
+
+    @staticmethod
+    def get_default_config() -> dict[str, Any]:
+        """Where the lexicons live (data/lexicons/ in the project by default)."""
+        return {"lexicon_dir": None}
+
+    def __init__(self, config: dict[str, Any]) -> None:
+        lexicon_dir = Path(config.get("lexicon_dir") or LEXICON_DIR)
+        self.self_criticism = SelfCriticismDetector(lexicon_dir / "self_criticism.yml")
+
+    @classmethod
+    def create(
+        cls,
+        config: dict[str, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        execution_context: ExecutionContext,
+    ) -> SignalDetector:
+        """Compile the lexicons once, when the model loads."""
+        return cls(config)
+
+    def process_training_data(self, training_data: TrainingData) -> TrainingData:
+        """Training data passes through untouched: this component learns nothing."""
+        return training_data
+
+    def process(self, messages: list[Message]) -> list[Message]:
+        """Detect, decide the intent, and attach signals and the phrase to each message."""
+        for message in messages:
+            self._process_one(message)
+        return messages
+
+    def _process_one(self, message: Message) -> None:
+        text = message.get(TEXT) or ""
+        found = self.self_criticism.detect(text)
+        intent = message.get(INTENT) or {}
+        name = intent.get(INTENT_NAME_KEY)
+        decided = decide_intent(name, found, message.get(INTENT_RANKING_KEY) or [])
+        if not text.strip():
+            decided = NLU_FALLBACK
+        if decided != name:
+            self._set_intent(message, decided)
+        phrase = found.phrase
+        if decided == SELF_CRITICISM and phrase is None:
+            stripped = text.strip()
+            phrase = stripped if len(stripped) <= MAX_QUOTED_MESSAGE_CHARS else None
+        if decided == SELF_CRITICISM and phrase:
+            start = max(text.find(phrase), 0)
+            entity = {
+                "entity": PHRASE_ENTITY,
+                "value": phrase,
+                "start": start,
+                "end": start + len(phrase),
+                "confidence_entity": 1.0,
+            }
+            message.set(
+                ENTITIES,
+                (message.get(ENTITIES) or []) + self.add_extractor_name([entity]),
+                add_to_output=True,
+            )
+        message.set(
+            "signals",
+            {
+                "self_critical": decided == SELF_CRITICISM,
+                "phrase": phrase if decided == SELF_CRITICISM else None,
+                "kind": found.kind,
+                "detector": found.self_critical,
+                "risk_category": None,
+            },
+            add_to_output=True,
+        )
+        if starts_with_slash(text):
+            # Rasa's RegexMessageHandler runs after every component and would turn "/restart"
+            # into the restart intent. People's words are never commands, so the text it sees
+            # starts with an invisible character; the tracker keeps what the person typed.
+            message.set(TEXT, SLASH_GUARD + text)
+
+    @staticmethod
+    def _set_intent(message: Message, name: str) -> None:
+        ranking = [r for r in message.get(INTENT_RANKING_KEY) or [] if r.get("name") != name]
+        previous = next(
+            (r for r in message.get(INTENT_RANKING_KEY) or [] if r.get("name") == name), None
+        )
+        confidence = max(
+            DETECTOR_CONFIDENCE, float(previous[PREDICTED_CONFIDENCE_KEY]) if previous else 0.0
+        )
+        top = {INTENT_NAME_KEY: name, PREDICTED_CONFIDENCE_KEY: confidence}
+        message.set(INTENT, top, add_to_output=True)
+        message.set(INTENT_RANKING_KEY, [top, *ranking], add_to_output=True)
+
+
+# Intents the detector may also correct, because a first-person verdict is never a request to
+# choose an exercise or a question about self-compassion.
+OVERRIDABLE_ON_DETECTION = {
+    "choose_break",
+    "choose_friend",
+    "choose_talk",
+    "myth_self_pity",
+    "myth_motivation",
+    "myth_weakness",
+    "myth_selfish",
+    "myth_excuse",
+    "stop_exercise",
+}
+
+# Words that make a message a request to stop, whatever else it says ("I'm useless, stop").
+STOP_WORDS = {"stop", "pause", "quit", "cancel", "exit", "enough"}
+
+
+def decide_intent(
+    classifier_intent: str | None, found: SelfCriticism, ranking: list[dict[str, Any]]
+) -> str:
+    """Combine the classifier's intent with the detector's evidence.
+
+    Either may raise self-criticism; the detector only takes it away on explicit evidence that
+    the harsh words are someone else's, aimed at someone else, or negated.
+    """
+    name = classifier_intent or NLU_FALLBACK
+    if found.self_critical and name in OVERRIDABLE:
+        return SELF_CRITICISM
+    if found.self_critical and name in OVERRIDABLE_ON_DETECTION:
+        if name != "stop_exercise" or not STOP_WORDS & set(found.words):
+            return SELF_CRITICISM
+    if name == SELF_CRITICISM and found.counter_evidence:
+        if found.reported:
+            return CRITICISED_BY_OTHERS
+        if found.other_target and not found.negated:
+            return VENT_ABOUT_OTHERS
+        for item in ranking:
+            if item.get("name") not in (SELF_CRITICISM, None):
+                return str(item["name"])
+        return NLU_FALLBACK
+    return name

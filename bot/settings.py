@@ -1,0 +1,30 @@
+"""Settings read from the environment, with defaults that run everything locally on SQLite."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+DATA_DIR = ROOT / "data"
+LEXICON_DIR = DATA_DIR / "lexicons"
+VAR_DIR = ROOT / "var"
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Everything configurable, read once per call to `load`; nothing is done at import time."""
+
+    database_url: str
+    rasa_url: str
+    model_dir: Path
+
+    @classmethod
+    def load(cls) -> Settings:
+        """Read the environment; the defaults need no other service."""
+        return cls(
+            database_url=os.environ.get("BOT_DATABASE_URL", f"sqlite:///{VAR_DIR / 'bot.db'}"),
+            rasa_url=os.environ.get("RASA_URL", "http://127.0.0.1:5005"),
+            model_dir=Path(os.environ.get("BOT_MODEL_DIR", ROOT / "models")),
+        )

@@ -1,0 +1,85 @@
+"""Our own tables (exercise runs and their ratings), kept apart from Rasa's tracker store."""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from functools import lru_cache
+from pathlib import Path
+
+from sqlalchemy import Boolean, Column, DateTime, Integer, String, create_engine
+from sqlalchemy.engine import Engine
+from sqlalchemy.orm import Session, declarative_base
+
+Base = declarative_base()
+
+STARTED, FINISHED, ABANDONED = "started", "finished", "abandoned"
+
+
+def utcnow() -> dt.datetime:
+    """Timestamps are stored in UTC without a zone, the same on SQLite and PostgreSQL."""
+    return dt.datetime.now(dt.timezone.utc).replace(tzinfo=None)
+
+
+class ExerciseRun(Base):  # type: ignore[valid-type,misc]
+    """One attempt at an exercise: which, how it ended, and the 0-10 ratings around it."""
+
+    __tablename__ = "exercise_runs"
+
+    id = Column(String(36), primary_key=True, default=lambda: str(uuid.uuid4()))
+    conversation_id = Column(String(255), nullable=False, index=True)
+    exercise = Column(String(64), nullable=False)
+    status = Column(String(16), nullable=False, default=STARTED)
+    pre_rating = Column(Integer, nullable=True)
+    post_rating = Column(Integer, nullable=True)
+    # Post rating heavier than pre rating: a backdraft signal the safety layer acts on.
+    worsened = Column(Boolean, nullable=False, default=False)
+    started_at = Column(DateTime, nullable=False, default=utcnow)
+    ended_at = Column(DateTime, nullable=True)
+
+
+@lru_cache(maxsize=8)
+def engine_for(url: str) -> Engine:
+    """One engine per database URL, created on first use and the tables with it."""
+    if url.startswith("sqlite:///"):
+        Path(url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
+    engine = create_engine(url, future=True, pool_pre_ping=True)
+    Base.metadata.create_all(engine)
+    return engine
+
+
+def start_run(session: Session, conversation_id: str, exercise: str) -> ExerciseRun:
+    """Record that an exercise began."""
+    run = ExerciseRun(conversation_id=conversation_id, exercise=exercise, status=STARTED)
+    session.add(run)
+    session.flush()
+    return run
+
+
+def end_run(
+    session: Session,
+    run_id: str,
+    status: str,
+    pre_rating: int | None,
+    post_rating: int | None,
+) -> ExerciseRun | None:
+    """Record how an exercise ended and its ratings; None if the run is unknown."""
+    run = session.get(ExerciseRun, run_id)
+    if run is None:
+        return None
+    run.status = status
+    run.pre_rating = pre_rating
+    run.post_rating = post_rating
+    run.worsened = pre_rating is not None and post_rating is not None and post_rating > pre_rating
+    run.ended_at = utcnow()
+    return run
+
+
+def runs_for(session: Session, conversation_id: str) -> list[ExerciseRun]:
+    """Every run of one conversation, oldest first."""
+    return (
+        session.query(ExerciseRun)
+        .filter(ExerciseRun.conversation_id == conversation_id)
+        .order_by(ExerciseRun.started_at)
+        .all()
+    )
