@@ -10,7 +10,7 @@ from rasa_sdk import FormValidationAction, Tracker
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from bot.exercises import clean_answer, parse_rating
+from bot.exercises import clean_answer, friend_message, parse_rating
 
 Result = dict[str, Any]
 
@@ -88,7 +88,10 @@ class ValidateFriendReframeForm(_ExerciseFormValidation):
     async def validate_friend_words(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> Result:
-        return self._answer("friend_words", value, dispatcher)
+        words = friend_message(str(value)) if value is not None else None
+        if words is None:
+            dispatcher.utter_message(response="utter_clarify_step")
+        return {"friend_words": words}
 
     async def validate_self_words(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict

@@ -65,6 +65,25 @@ def rating_change(pre: int | None, post: int | None) -> str | None:
     return "worse" if post > pre else "same"
 
 
+# "I'd tell them ..." framing around what someone would say to a friend; the words after it are
+# what gets quoted back.
+_SAY_PREFIX = re.compile(
+    r"^\s*(?:i\s*(?:'|’)?d|i would|i'll|i will|id|probably|maybe|honestly|um+|well)?[\s,]*"
+    r"(?:tell (?:them|him|her|u|you)|say(?: to (?:them|him|her))?|remind (?:them|him|her))"
+    r"(?:\s+(?:that|like))?[\s,:]+",
+    re.IGNORECASE,
+)
+
+
+def friend_message(text: str | None) -> str | None:
+    """What the person would say to their friend, without "I'd tell them" in front."""
+    answer = clean_answer(text)
+    if answer is None:
+        return None
+    stripped = _SAY_PREFIX.sub("", answer, count=1).strip()
+    return stripped[:1].upper() + stripped[1:] if clean_answer(stripped) else answer
+
+
 def clean_answer(text: str | None) -> str | None:
     """An answer to quote back, or None when there is nothing in it to reflect."""
     if text is None:

@@ -1,0 +1,54 @@
+# Kindly: `make run` to talk to it, `make test` to check everything. `make help` lists the rest.
+SHELL := /bin/bash
+VENV := .venv
+PY := $(VENV)/bin/python
+RASA := $(VENV)/bin/rasa
+STAMP := $(VENV)/.installed
+MODEL := models/kindly.tar.gz
+# Retrain whenever anything the model is built from is newer than the model.
+MODEL_INPUTS := config.yml domain.yml $(shell find data -type f -name '*.yml' 2>/dev/null) bot/nlu/signals.py
+export TF_CPP_MIN_LOG_LEVEL ?= 3
+export PYTHONWARNINGS ?= ignore
+
+.DEFAULT_GOAL := help
+.PHONY: help run shell test lint train bench clean
+
+help: ## Show the targets
+	@grep -E '^[a-z]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-7s %s\n", $$1, $$2}'
+
+$(PY):
+	@scripts/python310 -m venv $(VENV)
+
+$(STAMP): pyproject.toml | $(PY)
+	$(PY) -m pip install --quiet --upgrade "pip<24" "setuptools<71" wheel
+	$(PY) -m pip install --quiet -e ".[dev]"
+	@touch $@
+
+$(MODEL): $(STAMP) $(MODEL_INPUTS)
+	$(RASA) train --fixed-model-name kindly --out models
+	@touch $@
+
+train: $(MODEL) ## Train the model (only when it is missing or older than its inputs)
+
+run: $(MODEL) ## Set up, train if needed, and start the assistant (Ctrl-C stops it)
+	@scripts/run
+
+shell: $(MODEL) ## Chat with the assistant in this terminal
+	@scripts/run --shell
+
+lint: $(STAMP) ## Ruff and mypy
+	$(VENV)/bin/ruff check bot actions tests
+	$(VENV)/bin/mypy bot actions
+
+test: $(MODEL) ## Set up, train if needed, and run every check and test
+	$(MAKE) --no-print-directory lint
+	$(VENV)/bin/bot validate
+	$(RASA) test core --stories tests/test_stories.yml --model $(MODEL) \
+		--fail-on-prediction-errors --out results/core
+	$(VENV)/bin/pytest -q
+
+bench: $(MODEL) ## Throughput, latency and memory of the REST channel (see bench/README)
+	$(PY) -m bot.bench
+
+clean: ## Remove the virtual environment, models and local databases
+	rm -rf $(VENV) models var results .rasa

@@ -1,0 +1,86 @@
+"""Project data checks: Rasa's validator with warnings as failures, plus our own consistency checks."""
+
+from __future__ import annotations
+
+import re
+import warnings
+from pathlib import Path
+
+import yaml
+
+_RESPONSE_IN_CODE = re.compile(r"""response\s*=\s*["'](utter_\w+)["']""")
+_UNUSED = re.compile(r"The utterance '(utter_\w+)' is not used in any story or rule\.")
+
+
+def responses_sent_by_actions(actions_dir: Path) -> set[str]:
+    """Response names our custom actions send with `utter_message(response=...)`."""
+    found: set[str] = set()
+    for path in actions_dir.rglob("*.py"):
+        found |= set(_RESPONSE_IN_CODE.findall(path.read_text(encoding="utf-8")))
+    return found
+
+
+def form_prompts(domain: dict) -> set[str]:
+    """`utter_ask_<slot>` for every slot a form requests: the form sends these itself."""
+    return {
+        f"utter_ask_{slot}"
+        for form in (domain.get("forms") or {}).values()
+        for slot in form.get("required_slots") or []
+    }
+
+
+def validate_project(root: Path) -> list[str]:
+    """Every problem Rasa's validator or our checks find; empty when the data is sound."""
+    from rasa.shared.importers.importer import TrainingDataImporter
+    from rasa.utils.common import EXPECTED_WARNINGS
+    from rasa.validator import Validator
+
+    domain = yaml.safe_load((root / "domain.yml").read_text(encoding="utf-8"))
+    sent_by_code = responses_sent_by_actions(root / "actions")
+    # Rasa's validator only counts responses named in stories and rules, so it calls form
+    # prompts, responses our actions send, and the default fallback's response "unused".
+    used_elsewhere = form_prompts(domain) | sent_by_code | {"utter_default"}
+
+    importer = TrainingDataImporter.load_from_config(
+        config_path=str(root / "config.yml"),
+        domain_path=str(root / "domain.yml"),
+        training_data_paths=[str(root / "data")],
+    )
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        validator = Validator.from_importer(importer)
+        # The same checks as `rasa data validate`, warnings collected rather than fatal.
+        errors_free = all(
+            [
+                validator.verify_domain_validity(),
+                validator.verify_actions_in_stories_rules(),
+                validator.verify_forms_in_stories_rules(),
+                validator.verify_form_slots(),
+                validator.verify_slot_mappings(),
+                validator.verify_nlu(ignore_warnings=True),
+                validator.verify_story_structure(ignore_warnings=True),
+            ]
+        )
+    problems = []
+    for warning in caught:
+        if not issubclass(warning.category, UserWarning):
+            continue
+        message = str(warning.message)
+        # Rasa's own CLI silences these as known noise of its dependencies and itself.
+        if any(
+            issubclass(warning.category, category) and re.match(pattern, message)
+            for category, pattern in EXPECTED_WARNINGS
+        ):
+            continue
+        unused = _UNUSED.match(message)
+        if unused and unused.group(1) in used_elsewhere:
+            continue
+        problems.append(f"rasa: {message}")
+    if not errors_free:
+        problems.append("rasa: the validator reported errors (see the log above)")
+    responses = set(domain.get("responses") or {})
+    for name in sorted(sent_by_code - responses):
+        problems.append(f"actions send {name}, which domain.yml does not define")
+    for name in sorted(form_prompts(domain) - responses):
+        problems.append(f"a form asks with {name}, which domain.yml does not define")
+    return problems
