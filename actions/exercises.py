@@ -39,7 +39,7 @@ class ActionStartExercise(Action):
             with Session(storage.engine_for(Settings.load().database_url)) as session:
                 run_id = storage.start_run(session, tracker.sender_id, exercise).id
                 session.commit()
-        except SQLAlchemyError:
+        except (SQLAlchemyError, OSError):
             # The exercise still helps the person; only the record is lost, and we say so in logs.
             logger.exception("could not record the start of an exercise run")
         return [SlotSet(slot, None) for slot in EXERCISE_SLOTS] + [
@@ -65,7 +65,7 @@ class _EndExercise(Action, ABC):
                 with Session(storage.engine_for(Settings.load().database_url)) as session:
                     storage.end_run(session, run_id, self.status, pre, post)
                     session.commit()
-            except SQLAlchemyError:
+            except (SQLAlchemyError, OSError):
                 logger.exception("could not record the end of an exercise run")
         return rating_change(pre, post)
 

@@ -89,6 +89,9 @@ def clean_answer(text: str | None) -> str | None:
     if text is None:
         return None
     answer = " ".join(text.replace("\u2060", "").split())
+    # "/restart" and friends are not answers; the person is asked again, gently.
+    if answer.startswith("/"):
+        return None
     if not any(ch.isalnum() for ch in answer) and not any(ord(ch) > 0x2000 for ch in answer):
         return None
     if len(answer) > MAX_ANSWER_CHARS:

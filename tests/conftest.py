@@ -24,3 +24,12 @@ def detector():  # type: ignore[no-untyped-def]
     from bot.detectors.self_criticism import SelfCriticismDetector
 
     return SelfCriticismDetector(ROOT / "data" / "lexicons" / "self_criticism.yml")
+
+
+@pytest.fixture(scope="session")
+def classifier():  # type: ignore[no-untyped-def]
+    """The trained model, loaded once and shared by every test that parses text."""
+    from bot.cli import Classifier
+    from tests.model_fixtures import require_model
+
+    return Classifier(require_model())

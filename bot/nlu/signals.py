@@ -99,11 +99,20 @@ class SignalDetector(GraphComponent, EntityExtractorMixin):
         found = self.self_criticism.detect(text)
         intent = message.get(INTENT) or {}
         name = intent.get(INTENT_NAME_KEY)
+        confidence = float(intent.get(PREDICTED_CONFIDENCE_KEY) or 0.0)
         decided = decide_intent(name, found, message.get(INTENT_RANKING_KEY) or [])
+        if decided == name and confidence < INTERRUPTION_MIN_CONFIDENCE.get(name or "", 0.0):
+            decided = NLU_FALLBACK
         if not text.strip():
             decided = NLU_FALLBACK
         if decided != name:
-            self._set_intent(message, decided)
+            # A rule that matched is not a guess; a demotion keeps the classifier's uncertainty.
+            self._set_intent(
+                message,
+                decided,
+                DETECTOR_CONFIDENCE if decided == SELF_CRITICISM and found.self_critical
+                else confidence,
+            )
         phrase = found.phrase
         if decided == SELF_CRITICISM and phrase is None:
             stripped = text.strip()
@@ -140,14 +149,9 @@ class SignalDetector(GraphComponent, EntityExtractorMixin):
             message.set(TEXT, SLASH_GUARD + text)
 
     @staticmethod
-    def _set_intent(message: Message, name: str) -> None:
+    def _set_intent(message: Message, name: str, confidence: float) -> None:
+        """Put name first, keeping the classifier's other guesses after it."""
         ranking = [r for r in message.get(INTENT_RANKING_KEY) or [] if r.get("name") != name]
-        previous = next(
-            (r for r in message.get(INTENT_RANKING_KEY) or [] if r.get("name") == name), None
-        )
-        confidence = max(
-            DETECTOR_CONFIDENCE, float(previous[PREDICTED_CONFIDENCE_KEY]) if previous else 0.0
-        )
         top = {INTENT_NAME_KEY: name, PREDICTED_CONFIDENCE_KEY: confidence}
         message.set(INTENT, top, add_to_output=True)
         message.set(INTENT_RANKING_KEY, [top, *ranking], add_to_output=True)
@@ -165,6 +169,22 @@ OVERRIDABLE_ON_DETECTION = {
     "myth_selfish",
     "myth_excuse",
     "stop_exercise",
+}
+
+# Intents that interrupt an exercise step must be clear: an answer the classifier is unsure
+# about ("other people feel this too" read as a myth question) stays an answer. Below these
+# confidences the message counts as unclear (nlu_fallback), which an exercise accepts as an
+# answer and which gets the kind fallback elsewhere.
+INTERRUPTION_MIN_CONFIDENCE = {
+    "stop_exercise": 0.5,
+    "ask_capabilities": 0.6,
+    "ask_clarify": 0.6,
+    "bot_challenge": 0.6,
+    "myth_self_pity": 0.6,
+    "myth_motivation": 0.6,
+    "myth_weakness": 0.6,
+    "myth_selfish": 0.6,
+    "myth_excuse": 0.6,
 }
 
 # Words that make a message a request to stop, whatever else it says ("I'm useless, stop").

@@ -1,4 +1,4 @@
-"""The optional MiniLM featurizer: embedding quality, shape, and the features it adds to messages."""
+"""The optional MiniLM featurizer: embedding quality, shape, and the features it adds."""
 
 from __future__ import annotations
 
@@ -64,9 +64,10 @@ def test_process_adds_dense_sentence_and_token_aligned_sequence_features(
     (message,) = tokenized(tokenizer, "I am so stupid, I ruin everything")
     featurizer.process([message])
 
-    sequence, sentence = message.get_dense_features(TEXT)
-    assert sentence is not None and sequence is not None
-    assert sentence.origin == "minilm"
+    ours = {f.type: f for f in message.features if f.origin == "minilm"}
+    assert set(ours) == {"sentence", "sequence"}
+    sentence, sequence = ours["sentence"], ours["sequence"]
+    assert sentence.is_dense() and sentence.attribute == TEXT
     assert sentence.features.shape == (1, DIM)
     n_tokens = len(message.get("text_tokens"))
     assert sequence.features.shape == (n_tokens, DIM)

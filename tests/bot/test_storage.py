@@ -1,0 +1,52 @@
+"""Exercise runs in our own table."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from sqlalchemy.orm import Session
+
+from bot import storage
+
+
+def test_run_lifecycle_with_ratings(tmp_path: Path) -> None:
+    engine = storage.engine_for(f"sqlite:///{tmp_path / 'runs.db'}")
+    with Session(engine) as session:
+        run = storage.start_run(session, "conv-1", "friend_reframe")
+        session.commit()
+        run_id = run.id
+    with Session(engine) as session:
+        storage.end_run(session, run_id, storage.FINISHED, 7, 9)
+        session.commit()
+    with Session(engine) as session:
+        (stored,) = storage.runs_for(session, "conv-1")
+        assert stored.status == storage.FINISHED
+        assert (stored.pre_rating, stored.post_rating) == (7, 9)
+        assert stored.worsened is True  # heavier afterwards: the backdraft signal
+        assert stored.started_at <= stored.ended_at
+
+
+def test_abandoned_run_keeps_partial_ratings(tmp_path: Path) -> None:
+    engine = storage.engine_for(f"sqlite:///{tmp_path / 'runs.db'}")
+    with Session(engine) as session:
+        run_id = storage.start_run(session, "conv-2", "self_compassion_break").id
+        storage.end_run(session, run_id, storage.ABANDONED, 6, None)
+        session.commit()
+        (stored,) = storage.runs_for(session, "conv-2")
+        assert (stored.status, stored.pre_rating, stored.post_rating) == ("abandoned", 6, None)
+        assert stored.worsened is False
+
+
+def test_unknown_run_is_none(tmp_path: Path) -> None:
+    engine = storage.engine_for(f"sqlite:///{tmp_path / 'runs.db'}")
+    with Session(engine) as session:
+        assert storage.end_run(session, "no-such-run", storage.FINISHED, 1, 2) is None
+
+
+def test_conversations_are_kept_apart(tmp_path: Path) -> None:
+    engine = storage.engine_for(f"sqlite:///{tmp_path / 'runs.db'}")
+    with Session(engine) as session:
+        storage.start_run(session, "a", "friend_reframe")
+        storage.start_run(session, "b", "friend_reframe")
+        session.commit()
+        assert [r.conversation_id for r in storage.runs_for(session, "a")] == ["a"]

@@ -1,0 +1,85 @@
+"""Project-wide checks: wording, emergency numbers, the README's promises and file map."""
+
+from __future__ import annotations
+
+import re
+import string
+from pathlib import Path
+
+import yaml
+
+from tests.conftest import ROOT
+
+DOMAIN = yaml.safe_load((ROOT / "domain.yml").read_text("utf-8"))
+RESOURCES = yaml.safe_load((ROOT / "data" / "resources" / "emergency.yml").read_text("utf-8"))
+# Emergency and crisis numbers as the responses write them: "988", "911", "116 123" ...
+_NUMBER = re.compile(r"(?<![\w{])(\d{3}(?: \d{3,4})*)(?![\w}])")
+
+
+def _texts() -> list[tuple[str, str]]:
+    return [
+        (name, variation["text"])
+        for name, variations in DOMAIN["responses"].items()
+        for variation in variations
+    ]
+
+
+def test_every_number_shown_is_in_the_resource_file() -> None:
+    known = {entry["number"] for entry in RESOURCES["entries"]}
+    for name, text in _texts():
+        for number in _NUMBER.findall(text):
+            assert number in known, f"{name} shows {number}, which data/resources/ does not list"
+
+
+def test_resource_entries_carry_source_and_date() -> None:
+    for entry in RESOURCES["entries"]:
+        assert entry["source"].startswith("https://"), entry
+        assert re.fullmatch(r"\d{4}-\d{2}-\d{2}", entry["last_verified"]), entry
+
+
+def test_responses_only_use_slots_that_exist() -> None:
+    slots = set(DOMAIN["slots"])
+    for name, text in _texts():
+        for _, field, _, _ in string.Formatter().parse(text):
+            if field:
+                assert field in slots, f"{name} uses {{{field}}}"
+
+
+def test_greeting_is_honest_and_names_an_emergency_line() -> None:
+    for name in ("utter_greet", "utter_intro_brief"):
+        for variation in DOMAIN["responses"][name]:
+            assert "automated" in variation["text"]
+            assert "not" in variation["text"] and "emergency" in variation["text"]
+            assert "988" in variation["text"]
+
+
+def test_no_response_claims_a_human_is_present() -> None:
+    for name, text in _texts():
+        lowered = text.lower()
+        assert "i'm a person" not in lowered and "i am human" not in lowered, name
+
+
+def test_readme_tells_the_two_commands_and_ci_runs_the_test_one() -> None:
+    readme = (ROOT / "README.md").read_text("utf-8")
+    assert "make run" in readme and "make test" in readme
+    assert "make test" in (ROOT / ".ci" / "run").read_text("utf-8")
+
+
+def test_readme_file_map_paths_exist() -> None:
+    readme = (ROOT / "README.md").read_text("utf-8")
+    section = readme.split("## File map", 1)[1].split("\n## ", 1)[0]
+    paths = re.findall(r"^\| `([^`]+)` \|", section, flags=re.MULTILINE)
+    assert len(paths) >= 10
+    for path in paths:
+        assert (ROOT / path).exists(), f"README file map lists {path}, which does not exist"
+
+
+def test_no_generated_artifacts_are_tracked() -> None:
+    import subprocess
+
+    tracked = subprocess.run(
+        ["git", "ls-files"], cwd=ROOT, capture_output=True, text=True, check=True
+    ).stdout.splitlines()
+    for path in tracked:
+        assert not path.startswith(("models/", "var/", ".venv/", "results/")), path
+        assert not Path(path).suffix in {".db", ".sqlite", ".gz"}, path
