@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-
 from typing import Any
 
 from rasa_sdk import FormValidationAction, Tracker

@@ -1,4 +1,4 @@
-"""Project data checks: Rasa's validator with warnings as failures, plus our own consistency checks."""
+"""Project data checks: Rasa's validator, warnings as failures, plus our own checks."""
 
 from __future__ import annotations
 

@@ -82,4 +82,4 @@ def test_no_generated_artifacts_are_tracked() -> None:
     ).stdout.splitlines()
     for path in tracked:
         assert not path.startswith(("models/", "var/", ".venv/", "results/")), path
-        assert not Path(path).suffix in {".db", ".sqlite", ".gz"}, path
+        assert Path(path).suffix not in {".db", ".sqlite", ".gz"}, path

@@ -1,4 +1,4 @@
-"""Reads a lexicon file from data/lexicons/ and turns its readable patterns into spaCy Matcher rules."""
+"""Compiles a lexicon from data/lexicons/ into spaCy Matcher rules."""
 
 from __future__ import annotations
 
@@ -35,7 +35,7 @@ def _edit_distance_at_most_one(a: str, b: str) -> bool:
     if abs(len(a) - len(b)) > 1:
         return False
     if len(a) == len(b):
-        diffs = [i for i, (x, y) in enumerate(zip(a, b)) if x != y]
+        diffs = [i for i, (x, y) in enumerate(zip(a, b, strict=False)) if x != y]
         if len(diffs) == 1:
             return True
         return (

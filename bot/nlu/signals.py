@@ -62,7 +62,7 @@ MAX_QUOTED_MESSAGE_CHARS = 160
     is_trainable=False,
 )
 class SignalDetector(GraphComponent, EntityExtractorMixin):
-    """Adds `signals` to every parse, corrects the intent from detector evidence, and defuses `/`."""
+    """Adds `signals` to each parse, corrects the intent on evidence, and defuses `/`."""
 
     @staticmethod
     def get_default_config() -> dict[str, Any]:
@@ -110,7 +110,8 @@ class SignalDetector(GraphComponent, EntityExtractorMixin):
             self._set_intent(
                 message,
                 decided,
-                DETECTOR_CONFIDENCE if decided == SELF_CRITICISM and found.self_critical
+                DETECTOR_CONFIDENCE
+                if decided == SELF_CRITICISM and found.self_critical
                 else confidence,
             )
         phrase = found.phrase

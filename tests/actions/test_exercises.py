@@ -24,7 +24,11 @@ def database(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> str:
 def _run(action, t):  # type: ignore[no-untyped-def]
     dispatcher = CollectingDispatcher()
     events = asyncio.run(action.run(dispatcher, t, {}))
-    return dispatcher.messages, {e["name"]: e["value"] for e in events if e["event"] == "slot"}, events
+    return (
+        dispatcher.messages,
+        {e["name"]: e["value"] for e in events if e["event"] == "slot"},
+        events,
+    )
 
 
 def test_start_records_run_and_clears_previous_answers(database: str) -> None:
@@ -58,7 +62,10 @@ def test_finish_stores_both_ratings_and_reports_change(database: str) -> None:
 
 def test_finish_flags_a_worse_rating(database: str) -> None:
     _, started, _ = _run(ActionStartExercise(), tracker("c3", intent="choose_break"))
-    t = tracker("c3", slots={"exercise_run_id": started["exercise_run_id"], "pre_rating": 3, "post_rating": 7})
+    t = tracker(
+        "c3",
+        slots={"exercise_run_id": started["exercise_run_id"], "pre_rating": 3, "post_rating": 7},
+    )
     _, slots, _ = _run(ActionFinishExercise(), t)
     assert slots["rating_change"] == "worse"
     with Session(storage.engine_for(database)) as session:

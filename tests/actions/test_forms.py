@@ -37,7 +37,9 @@ def test_blank_answer_is_asked_again() -> None:
 
 
 def test_answer_kept_in_the_persons_words() -> None:
-    result, said = _validate(ValidateSelfCompassionBreakForm(), "break_kindness", "I'm doing my best")
+    result, said = _validate(
+        ValidateSelfCompassionBreakForm(), "break_kindness", "I'm doing my best"
+    )
     assert result == {"break_kindness": "I'm doing my best"} and said == []
 
 

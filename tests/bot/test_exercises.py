@@ -34,7 +34,9 @@ def test_parse_rating(text: str | None, expected: int | None) -> None:
     ("pre", "post", "change"),
     [(8, 4, "better"), (5, 5, "same"), (3, 6, "worse"), (None, 4, None), (4, None, None)],
 )
-def test_rating_change_higher_is_heavier(pre: int | None, post: int | None, change: str | None) -> None:
+def test_rating_change_higher_is_heavier(
+    pre: int | None, post: int | None, change: str | None
+) -> None:
     assert rating_change(pre, post) == change
 
 

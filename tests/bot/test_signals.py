@@ -37,7 +37,9 @@ def test_decide_intent(classifier: str | None, found: SelfCriticism, expected: s
 
 
 def test_stop_request_wins_over_a_verdict() -> None:
-    found = SelfCriticism(self_critical=True, phrase="I'm useless", words=("i", "am", "useless", "stop"))
+    found = SelfCriticism(
+        self_critical=True, phrase="I'm useless", words=("i", "am", "useless", "stop")
+    )
     assert decide_intent("stop_exercise", found, RANKING) == "stop_exercise"
 
 

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.e2e.servers import Servers
+from bot.launch import Servers
 from tests.model_fixtures import require_model
 
 

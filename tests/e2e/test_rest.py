@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy.orm import Session
 
 from bot import storage
-from tests.e2e.servers import Servers
+from bot.launch import Servers
 
 pytestmark = pytest.mark.e2e
 
@@ -27,7 +27,9 @@ def test_self_compassion_break_end_to_end(servers: Servers) -> None:
     replies = servers.say(me, "I’m such an idiot, I always ruin everything")
     assert "automated" in _texts(replies)  # honest from the first message
     assert "I’m such an idiot, I always ruin everything" in _texts(replies)
-    assert any(b["payload"] == "Self-compassion break" for r in replies for b in r.get("buttons", []))
+    assert any(
+        b["payload"] == "Self-compassion break" for r in replies for b in r.get("buttons", [])
+    )
 
     replies = servers.say(me, "Self-compassion break")
     assert any(b["title"] == "10" for r in replies for b in r.get("buttons", []))  # rating buttons

@@ -1,4 +1,7 @@
-"""Starts the real action server and Rasa server on free ports, on SQLite in a temp folder."""
+"""Starts the real action server and Rasa server on free ports, on SQLite in a work folder.
+
+Used by the end-to-end tests and by `make bench`.
+"""
 
 from __future__ import annotations
 
@@ -13,7 +16,7 @@ from pathlib import Path
 
 import requests
 
-from tests.conftest import ROOT
+from bot.settings import ROOT
 
 RASA = str(Path(sys.executable).parent / "rasa")
 # Loading TensorFlow and the model takes ~20 s on two cores; give a loaded machine room.
@@ -36,20 +39,24 @@ class Servers:
     token: str = "e2e-test-token"
     rasa_port: int = field(default_factory=free_port)
     action_port: int = field(default_factory=free_port)
-    procs: dict[str, subprocess.Popen] = field(default_factory=dict)
+    procs: dict[str, subprocess.Popen] = field(default_factory=dict)  # type: ignore[type-arg]
 
     @property
     def url(self) -> str:
+        """Base URL of the Rasa server."""
         return f"http://127.0.0.1:{self.rasa_port}"
 
     @property
     def database_url(self) -> str:
+        """Where the action server stores exercise runs."""
         return f"sqlite:///{self.workdir / 'bot.db'}"
 
     def env(self) -> dict[str, str]:
+        """Environment for both servers."""
         return {**os.environ, "BOT_DATABASE_URL": self.database_url, "TF_CPP_MIN_LOG_LEVEL": "3"}
 
     def start_actions(self) -> None:
+        """Start the action server with our database in the work folder."""
         log = (self.workdir / "actions.log").open("ab")
         self.procs["actions"] = subprocess.Popen(
             [RASA, "run", "actions", "--actions", "actions", "--port", str(self.action_port)],
@@ -57,6 +64,7 @@ class Servers:
         )  # fmt: skip
 
     def start_rasa(self) -> None:
+        """Start the Rasa server with its tracker store in the work folder."""
         endpoints = self.workdir / "endpoints.yml"
         endpoints.write_text(
             f'action_endpoint:\n  url: "http://127.0.0.1:{self.action_port}/webhook"\n'
@@ -71,6 +79,7 @@ class Servers:
         )  # fmt: skip
 
     def wait_ready(self) -> None:
+        """Block until the model is loaded and both servers accept connections."""
         deadline = time.monotonic() + START_TIMEOUT_S
         while time.monotonic() < deadline:
             for name, proc in self.procs.items():
@@ -88,6 +97,7 @@ class Servers:
         raise TimeoutError("servers did not become ready")
 
     def stop(self, name: str) -> None:
+        """Stop one server ("rasa" or "actions") gracefully."""
         proc = self.procs.pop(name, None)
         if proc and proc.poll() is None:
             proc.send_signal(signal.SIGTERM)
@@ -97,10 +107,11 @@ class Servers:
                 proc.kill()
 
     def stop_all(self) -> None:
+        """Stop every server this object started."""
         for name in list(self.procs):
             self.stop(name)
 
-    def say(self, sender: str, text: str) -> list[dict]:
+    def say(self, sender: str, text: str) -> list[dict]:  # type: ignore[type-arg]
         """Send one message over the REST channel; the bot's replies."""
         response = requests.post(
             f"{self.url}/webhooks/rest/webhook",
@@ -110,7 +121,7 @@ class Servers:
         response.raise_for_status()
         return list(response.json())
 
-    def tracker(self, sender: str) -> dict:
+    def tracker(self, sender: str) -> dict:  # type: ignore[type-arg]
         """The stored conversation, through the token-protected HTTP API."""
         response = requests.get(
             f"{self.url}/conversations/{sender}/tracker", params={"token": self.token}, timeout=30
