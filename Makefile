@@ -9,6 +9,8 @@ MODEL := models/kindly.tar.gz
 MODEL_INPUTS := config.yml domain.yml $(shell find data -type f -name '*.yml' 2>/dev/null) bot/nlu/signals.py
 export TF_CPP_MIN_LOG_LEVEL ?= 3
 export PYTHONWARNINGS ?= ignore
+# Rasa would try to send usage telemetry; this machine has no network and we want none.
+export RASA_TELEMETRY_ENABLED ?= false
 
 .DEFAULT_GOAL := help
 .PHONY: help run shell test lint train bench clean
@@ -20,7 +22,7 @@ $(PY):
 	@scripts/python310 -m venv $(VENV)
 
 $(STAMP): pyproject.toml | $(PY)
-	$(PY) -m pip install --quiet --upgrade "pip<24" "setuptools<71" wheel
+	$(PY) -m pip install --quiet --upgrade "pip<24" "setuptools<71"
 	$(PY) -m pip install --quiet -e ".[dev]"
 	@touch $@
 
@@ -45,7 +47,7 @@ test: $(MODEL) ## Set up, train if needed, and run every check and test
 	$(VENV)/bin/bot validate
 	$(RASA) test core --stories tests/test_stories.yml --model $(MODEL) \
 		--fail-on-prediction-errors --out results/core
-	$(VENV)/bin/pytest -q
+	$(VENV)/bin/pytest -q -rs
 
 bench: $(MODEL) ## Throughput, latency and memory of the REST channel (see bench/README)
 	$(PY) -m bot.bench

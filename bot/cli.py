@@ -23,8 +23,12 @@ class Classifier:
     """Loads the trained model once and parses many texts with it."""
 
     def __init__(self, model_path: Path) -> None:
+        import structlog
         from rasa.core.agent import Agent
 
+        # Unconfigured, structlog prints Rasa's debug events, which include the raw message
+        # text; transcripts must never reach logs, so only warnings and errors get through.
+        structlog.configure(wrapper_class=structlog.make_filtering_bound_logger(logging.WARNING))
         logging.getLogger("rasa").setLevel(logging.ERROR)
         self._agent = Agent.load(str(model_path))
         self._loop = asyncio.new_event_loop()

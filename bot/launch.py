@@ -53,7 +53,12 @@ class Servers:
 
     def env(self) -> dict[str, str]:
         """Environment for both servers."""
-        return {**os.environ, "BOT_DATABASE_URL": self.database_url, "TF_CPP_MIN_LOG_LEVEL": "3"}
+        return {
+            **os.environ,
+            "BOT_DATABASE_URL": self.database_url,
+            "TF_CPP_MIN_LOG_LEVEL": "3",
+            "RASA_TELEMETRY_ENABLED": "false",
+        }
 
     def start_actions(self) -> None:
         """Start the action server with our database in the work folder."""

@@ -96,14 +96,16 @@ def test_classify_cli_prints_one_json_object_per_row(tmp_path: Path) -> None:
         writer = csv.writer(handle)
         writer.writerow(["id", "text"])
         writer.writerows([[i, t] for i, t in enumerate(texts)])
-    out = subprocess.run(
+    done = subprocess.run(
         [sys.executable, "-m", "bot.cli", "classify", str(source), "--model", str(model)],
         capture_output=True,
         text=True,
         check=True,
         cwd=ROOT,
-    ).stdout
-    rows = [json.loads(line) for line in out.splitlines() if line.startswith("{")]
+    )
+    rows = [json.loads(line) for line in done.stdout.splitlines() if line.strip()]
+    # Raw text appears once per row, in the JSON itself: never in a log line.
+    assert (done.stdout + done.stderr).count("what's the weather like") == 1
     assert [r["text"] for r in rows] == texts
     assert set(rows[0]) == {"text", "intent", "confidence", "signals"}
     assert set(rows[0]["signals"]) == {"self_critical", "phrase", "risk_category"}
