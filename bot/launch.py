@@ -19,6 +19,7 @@ import requests
 from bot.settings import ROOT
 
 RASA = str(Path(sys.executable).parent / "rasa")
+TRACKER_STORE = "bot.tracker_store.CachedSQLTrackerStore"  # as in endpoints.yml
 # Loading TensorFlow and the model takes ~20 s on two cores; give a loaded machine room.
 START_TIMEOUT_S = 240
 
@@ -73,7 +74,8 @@ class Servers:
         endpoints = self.workdir / "endpoints.yml"
         endpoints.write_text(
             f'action_endpoint:\n  url: "http://127.0.0.1:{self.action_port}/webhook"\n'
-            f'tracker_store:\n  type: SQL\n  dialect: sqlite\n  db: "{self.workdir / "rasa.db"}"\n'
+            f"tracker_store:\n  type: {TRACKER_STORE}\n  dialect: sqlite\n"
+            f'  db: "{self.workdir / "rasa.db"}"\n'
         )
         log = (self.workdir / "rasa.log").open("ab")
         self.procs["rasa"] = subprocess.Popen(
