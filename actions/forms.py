@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 from rasa_sdk import FormValidationAction, Tracker
@@ -12,6 +13,34 @@ from rasa_sdk.types import DomainDict
 from bot.exercises import clean_answer, friend_message, parse_rating
 
 Result = dict[str, Any]
+Validator = Callable[[Any, Any, CollectingDispatcher, Tracker, DomainDict], Awaitable[Result]]
+
+
+def _checked(slot: str, read: Callable[[str], Any], retry_response: str) -> Validator:
+    """A `validate_<slot>` method: keep what `read` makes of the text, or ask again kindly."""
+
+    async def validate(
+        self: Any,
+        value: Any,
+        dispatcher: CollectingDispatcher,
+        tracker: Tracker,
+        domain: DomainDict,
+    ) -> Result:
+        checked = read(str(value)) if value is not None else None
+        if checked is None:
+            dispatcher.utter_message(response=retry_response)
+        return {slot: checked}
+
+    validate.__doc__ = f"Accept {slot} when it reads as an answer; otherwise ask again."
+    return validate
+
+
+def _rating(slot: str) -> Validator:
+    return _checked(slot, parse_rating, "utter_rating_help")
+
+
+def _answer(slot: str) -> Validator:
+    return _checked(slot, clean_answer, "utter_clarify_step")
 
 
 class _ExerciseFormValidation(FormValidationAction, ABC):
@@ -21,34 +50,9 @@ class _ExerciseFormValidation(FormValidationAction, ABC):
     def name(self) -> str:
         """Each concrete action names itself; the server never registers this base."""
 
-    @staticmethod
-    def _rating(slot: str, value: Any, dispatcher: CollectingDispatcher) -> Result:
-        rating = parse_rating(str(value)) if value is not None else None
-        if rating is None:
-            dispatcher.utter_message(response="utter_rating_help")
-        return {slot: rating}
-
-    @staticmethod
-    def _answer(slot: str, value: Any, dispatcher: CollectingDispatcher) -> Result:
-        answer = clean_answer(str(value)) if value is not None else None
-        if answer is None:
-            dispatcher.utter_message(response="utter_clarify_step")
-        return {slot: answer}
-
-    async def validate_critical_phrase(
-        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
-    ) -> Result:
-        return self._answer("critical_phrase", value, dispatcher)
-
-    async def validate_pre_rating(
-        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
-    ) -> Result:
-        return self._rating("pre_rating", value, dispatcher)
-
-    async def validate_post_rating(
-        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
-    ) -> Result:
-        return self._rating("post_rating", value, dispatcher)
+    validate_critical_phrase = _answer("critical_phrase")
+    validate_pre_rating = _rating("pre_rating")
+    validate_post_rating = _rating("post_rating")
 
 
 class ValidateSelfCompassionBreakForm(_ExerciseFormValidation):
@@ -57,25 +61,10 @@ class ValidateSelfCompassionBreakForm(_ExerciseFormValidation):
     def name(self) -> str:
         return "validate_self_compassion_break_form"
 
-    async def validate_break_feeling(
-        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
-    ) -> Result:
-        return self._answer("break_feeling", value, dispatcher)
-
-    async def validate_break_humanity(
-        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
-    ) -> Result:
-        return self._answer("break_humanity", value, dispatcher)
-
-    async def validate_break_kindness(
-        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
-    ) -> Result:
-        return self._answer("break_kindness", value, dispatcher)
-
-    async def validate_break_need(
-        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
-    ) -> Result:
-        return self._answer("break_need", value, dispatcher)
+    validate_break_feeling = _answer("break_feeling")
+    validate_break_humanity = _answer("break_humanity")
+    validate_break_kindness = _answer("break_kindness")
+    validate_break_need = _answer("break_need")
 
 
 class ValidateFriendReframeForm(_ExerciseFormValidation):
@@ -84,20 +73,7 @@ class ValidateFriendReframeForm(_ExerciseFormValidation):
     def name(self) -> str:
         return "validate_friend_reframe_form"
 
-    async def validate_friend_words(
-        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
-    ) -> Result:
-        words = friend_message(str(value)) if value is not None else None
-        if words is None:
-            dispatcher.utter_message(response="utter_clarify_step")
-        return {"friend_words": words}
-
-    async def validate_self_words(
-        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
-    ) -> Result:
-        return self._answer("self_words", value, dispatcher)
-
-    async def validate_friend_landing(
-        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
-    ) -> Result:
-        return self._answer("friend_landing", value, dispatcher)
+    # "I'd tell them ..." is dropped so the words can be offered back to the person.
+    validate_friend_words = _checked("friend_words", friend_message, "utter_clarify_step")
+    validate_self_words = _answer("self_words")
+    validate_friend_landing = _answer("friend_landing")

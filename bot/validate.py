@@ -8,12 +8,12 @@ from pathlib import Path
 
 import yaml
 
-_RESPONSE_IN_CODE = re.compile(r"""response\s*=\s*["'](utter_\w+)["']""")
+_RESPONSE_IN_CODE = re.compile(r"""["'](utter_\w+)["']""")
 _UNUSED = re.compile(r"The utterance '(utter_\w+)' is not used in any story or rule\.")
 
 
 def responses_sent_by_actions(actions_dir: Path) -> set[str]:
-    """Response names our custom actions send with `utter_message(response=...)`."""
+    """Response names our custom actions mention, which they send with `utter_message`."""
     found: set[str] = set()
     for path in actions_dir.rglob("*.py"):
         found |= set(_RESPONSE_IN_CODE.findall(path.read_text(encoding="utf-8")))
