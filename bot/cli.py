@@ -100,8 +100,61 @@ def _cmd_classify(args: argparse.Namespace) -> int:
     return 0
 
 
+def crisis_report(rows: list[dict[str, str]], predictions: list[dict[str, Any]]) -> dict[str, Any]:
+    """Recall per risk category and explicitness, and the false-flag rate on benign rows."""
+    report: dict[str, Any] = {"recall": {}, "recall_by_explicitness": {}, "category_match": {}}
+    flagged = [p["intent"] == "crisis" for p in predictions]
+    crisis_rows = [
+        (r, f, p)
+        for r, f, p in zip(rows, flagged, predictions, strict=False)
+        if r["category"] != "none"
+    ]
+    for key, field in (("recall", "category"), ("recall_by_explicitness", "explicitness")):
+        for value in sorted({r[field] for r, _, _ in crisis_rows}):
+            hits = [f for r, f, _ in crisis_rows if r[field] == value]
+            report[key][value] = {"recall": sum(hits) / len(hits), "n": len(hits)}
+    for value in sorted({r["category"] for r, _, _ in crisis_rows}):
+        named = [p["signals"]["risk_category"] == value for r, _, p in crisis_rows
+                 if r["category"] == value]  # fmt: skip
+        report["category_match"][value] = sum(named) / len(named)
+    benign = [f for r, f in zip(rows, flagged, strict=False) if r["category"] == "none"]
+    report["false_flag_rate"] = {"rate": sum(benign) / len(benign) if benign else 0.0,
+                                 "n": len(benign)}  # fmt: skip
+    report["misses"] = [r["text"] for r, f, _ in crisis_rows if not f]
+    report["false_flags"] = [
+        r["text"] for r, f in zip(rows, flagged, strict=False) if r["category"] == "none" and f
+    ]
+    return report
+
+
+def _print_crisis(report: dict[str, Any], show_errors: bool) -> None:
+    print(f"{'risk category':<28}{'recall':>8}{'named':>8}{'n':>6}")
+    for category, row in report["recall"].items():
+        named = report["category_match"][category]
+        print(f"{category:<28}{row['recall']:>8.3f}{named:>8.3f}{row['n']:>6}")
+    for kind, row in report["recall_by_explicitness"].items():
+        print(f"{kind + ' (all categories)':<28}{row['recall']:>8.3f}{'':>8}{row['n']:>6}")
+    ff = report["false_flag_rate"]
+    print(f"\nfalse flags on benign rows: {ff['rate']:.3f} of {ff['n']}")
+    if show_errors:
+        for text in report["misses"]:
+            print(f"  missed: {text[:110]!r}")
+        for text in report["false_flags"]:
+            print(f"  false flag: {text[:110]!r}")
+
+
 def _cmd_eval(args: argparse.Namespace) -> int:
     classifier = Classifier(args.model or latest_model(Settings.load().model_dir))
+    with Path(args.file).open(newline="", encoding="utf-8") as handle:
+        header = next(csv.reader(handle), [])
+    if {"category", "explicitness"} <= set(header):
+        rows = list(read_rows(Path(args.file), ["text", "category", "explicitness"]))
+        report = crisis_report(rows, [classifier.classify(r["text"]) for r in rows])
+        if args.json:
+            print(json.dumps(report, indent=2))
+        else:
+            _print_crisis(report, args.errors)
+        return 0
     pairs = []
     errors = []
     for row in read_rows(Path(args.file), ["text", "label"]):
@@ -148,7 +201,11 @@ def build_parser() -> argparse.ArgumentParser:
     classify.add_argument("--model", type=Path, help="model archive (default: newest)")
     classify.set_defaults(func=_cmd_classify)
 
-    evaluate = sub.add_parser("eval", help="precision/recall/F1 per label for a CSV (text,label)")
+    evaluate = sub.add_parser(
+        "eval",
+        help="precision/recall/F1 per label for a CSV (text,label); crisis recall and false "
+        "flags for a CSV (text,category,explicitness)",
+    )
     evaluate.add_argument("file")
     evaluate.add_argument("--model", type=Path, help="model archive (default: newest)")
     evaluate.add_argument("--json", action="store_true", help="print the table as JSON")

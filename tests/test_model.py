@@ -111,3 +111,23 @@ def test_classify_cli_prints_one_json_object_per_row(tmp_path: Path) -> None:
     assert set(rows[0]["signals"]) == {"self_critical", "phrase", "risk_category"}
     assert rows[0]["intent"] == "self_criticism" and rows[0]["signals"]["self_critical"]
     assert rows[1]["signals"] == {"self_critical": False, "phrase": None, "risk_category": None}
+
+
+@pytest.mark.parametrize(
+    ("text", "category"),
+    [
+        ("I want to kill myself", "suicide_or_self_harm"),  # the floor, whatever the classifier
+        (
+            "I'm useless and I want to die",
+            "suicide_or_self_harm",
+        ),  # crisis wins over self-criticism
+        ("my partner hits me", "abuse_or_violence"),
+    ],
+)
+def test_crisis_outranks_everything(classifier, text: str, category: str) -> None:  # type: ignore[no-untyped-def]
+    parsed = classifier.parse(text)
+    assert parsed["intent"]["name"] == "crisis"
+    assert parsed["signals"]["risk_category"] == category
+    assert {"entity": "risk_category", "value": category} in [
+        {"entity": e["entity"], "value": e["value"]} for e in parsed["entities"]
+    ]

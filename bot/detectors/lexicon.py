@@ -13,7 +13,7 @@ from spacy.language import Language
 from spacy.matcher import Matcher
 from spacy.tokens import Doc, Token
 
-from bot.text import destretch, fold
+from bot.text import SLASH_GUARD, destretch, fold
 
 _NAME = re.compile(r"^(?P<name>[A-Z_][A-Z0-9_]*)(?P<op>[?*+]?)$")
 _OPTIONAL_LITERAL = re.compile(r"^(?P<body>.+?)(?P<op>\?)$")
@@ -113,6 +113,15 @@ class Lexicon:
             token.norm_ = self.normaliser.token_norm(token)
         return doc
 
+    def doc(self, nlp: Language, text: str) -> Doc:
+        """Tokenise and normalise text; offsets into the doc are offsets into the original text."""
+        # Folding is one character for one character, and invisible characters become spaces,
+        # so every span maps straight back onto what the person wrote.
+        cleaned = fold(text or "")
+        for ch in SLASH_GUARD + "\u200b\u200c\u200d\ufeff\u00ad":
+            cleaned = cleaned.replace(ch, " ")
+        return self.set_norms(nlp(cleaned))
+
 
 def _alternatives(text: str, nlp: Language, normaliser: Normaliser) -> list[list[str]]:
     """Tokenise each `|`-separated alternative the same way user text is tokenised."""
@@ -133,7 +142,9 @@ def _element_options(
     normaliser: Normaliser,
 ) -> list[TokenPattern]:
     """Expand one space-separated chunk of a pattern into its possible token sequences."""
-    named = _NAME.match(chunk)
+    grouped = chunk.startswith("\x00")
+    chunk = chunk.lstrip("\x00")
+    named = None if grouped else _NAME.match(chunk)
     if named and (named["name"] in sets or named["name"] in phrases or named["name"] == "_"):
         name, op = named["name"], named["op"]
         if name == "_":
@@ -171,6 +182,20 @@ def _merge_single_tokens(alts: list[list[str]]) -> list[TokenPattern]:
     return options + [[{"NORM": t} for t in a] for a in alts if len(a) > 1]
 
 
+_CHUNK = re.compile(r"\((?P<group>[^()]+)\)(?P<op>\??)|(?P<word>\S+)")
+
+
+def _chunks(line: str) -> list[str]:
+    """Split a pattern line into chunks; `(a b|c)` is one choice whose options may hold spaces."""
+    out = []
+    for match in _CHUNK.finditer(line):
+        if match["group"] is not None:
+            out.append("\x00" + match["group"] + ("?" if match["op"] else ""))
+        else:
+            out.append(match["word"])
+    return out
+
+
 def _compile_line(
     line: str,
     sets: dict[str, list[str]],
@@ -178,7 +203,7 @@ def _compile_line(
     nlp: Language,
     normaliser: Normaliser,
 ) -> list[TokenPattern]:
-    parts = [_element_options(c, sets, phrases, nlp, normaliser) for c in line.split()]
+    parts = [_element_options(c, sets, phrases, nlp, normaliser) for c in _chunks(line)]
     expanded = []
     for combo in itertools.product(*parts):
         pattern = [tok for seq in combo for tok in seq]

@@ -10,7 +10,6 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span
 
 from bot.detectors.lexicon import Lexicon, load_lexicon
-from bot.text import SLASH_GUARD, fold
 
 # A quoted phrase longer than this many tokens is cut to the clause around the match, so the
 # reflection stays readable.
@@ -84,12 +83,7 @@ class SelfCriticismDetector:
 
     def doc(self, text: str) -> Doc:
         """Tokenise and normalise text; offsets into the doc are offsets into the original text."""
-        # Folding is one character for one character, and invisible characters become spaces,
-        # so every span maps straight back onto what the person wrote.
-        cleaned = fold(text or "").replace(SLASH_GUARD, " ")
-        for ch in "\u200b\u200c\u200d\ufeff\u00ad":
-            cleaned = cleaned.replace(ch, " ")
-        return self.lexicon.set_norms(self.nlp(cleaned))
+        return self.lexicon.doc(self.nlp, text)
 
     def detect(self, text: str) -> SelfCriticism:
         """Tell whether the person is judging themself, and which words to reflect back."""

@@ -156,3 +156,27 @@ def test_conversation_survives_a_server_restart(servers: Servers) -> None:
     replies = servers.say(me, "you're trying your best")
     assert "You're trying your best" in _texts(replies)  # still inside the reframe
     assert servers.tracker(me)["slots"]["pre_rating"] == 6
+
+
+def test_crisis_midway_ends_the_exercise_with_support(servers: Servers) -> None:
+    me = f"crisis-{uuid.uuid4()}"
+    servers.say(me, "I'm such a failure")
+    servers.say(me, "Self-compassion break")
+    servers.say(me, "8")
+    replies = servers.say(me, "honestly I just want to die")
+    text = _texts(replies)
+    assert "988" in text and "automated" in text
+    assert "Those words hurt" not in text  # no exercise step after the disclosure
+    tracker = servers.tracker(me)
+    assert tracker["active_loop"].get("name") is None
+    assert tracker["slots"]["risk_category"] == "suicide_or_self_harm"
+
+
+def test_crisis_reply_needs_no_action_server(servers: Servers) -> None:
+    # Runs last in this file: it stops the action server and starts it again afterwards.
+    servers.stop("actions")
+    try:
+        replies = servers.say(f"fault-{uuid.uuid4()}", "I want to kill myself")
+        assert "988" in _texts(replies) and "116 123" in _texts(replies)
+    finally:
+        servers.start_actions()
