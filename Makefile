@@ -49,7 +49,7 @@ test: $(MODEL) ## Set up, train if needed, and run every check and test
 		--fail-on-prediction-errors --out results/core
 	$(VENV)/bin/pytest -q -rs
 
-bench: $(MODEL) ## Throughput, latency and memory of the REST channel (see bench/README)
+bench: $(MODEL) ## Throughput, latency, memory and training time (bot/bench.py)
 	$(PY) -m bot.bench
 
 clean: ## Remove the virtual environment, models and local databases
