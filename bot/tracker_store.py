@@ -3,21 +3,22 @@
 Rasa re-reads and re-parses a conversation's whole session from SQL on every message and
 counts the stored rows again on every save; under load that was a third of the server's time.
 With one Rasa server writing the store, the last saved state is already in memory, so reads
-come from here and saves append only the new events. Restarting the server loses nothing: the
-cache starts empty and fills from SQL. With several replicas (the scale configuration) use
-Rasa's plain `SQL` store instead: another replica may have written since.
+come from here and Rasa's own save is told from memory which events are new. Restarting the
+server loses nothing: the cache starts empty and fills from SQL. With several replicas (the
+scale configuration) use Rasa's plain `SQL` store instead: another replica may have written
+since.
 """
 
 from __future__ import annotations
 
-import json
+import itertools
 from collections import OrderedDict
+from collections.abc import Iterator
 from typing import Any
 
 import sqlalchemy as sa
 from rasa.core.tracker_store import SQLTrackerStore
 from rasa.shared.core.trackers import DialogueStateTracker
-from rasa.shared.nlu.constants import INTENT_NAME_KEY
 
 # Conversations kept in memory; each is a few hundred events at most, well under a megabyte.
 DEFAULT_CACHE_SIZE = 2000
@@ -62,28 +63,14 @@ class CachedSQLTrackerStore(SQLTrackerStore):
             self._remember(tracker)
         return tracker
 
-    async def save(self, tracker: DialogueStateTracker) -> None:
-        """Append the events not yet stored, then keep the tracker in memory."""
+    def _additional_events(self, session: Any, tracker: DialogueStateTracker) -> Iterator[Any]:
+        """Events not yet stored: counted from memory instead of a COUNT query per save."""
         cached = self._cache.get(tracker.sender_id)
         if cached is None or cached[0] > len(tracker.events):
-            await super().save(tracker)
-            self._remember(tracker)
-            return
-        await self.stream_events(tracker)
-        with self.session_scope() as session:
-            for event in list(tracker.events)[cached[0] :]:
-                data = event.as_dict()
-                session.add(
-                    self.SQLEvent(
-                        sender_id=tracker.sender_id,
-                        type_name=event.type_name,
-                        timestamp=data.get("timestamp"),
-                        intent_name=data.get("parse_data", {})
-                        .get("intent", {})
-                        .get(INTENT_NAME_KEY),
-                        action_name=data.get("name"),
-                        data=json.dumps(data),
-                    )
-                )
-            session.commit()
+            return super()._additional_events(session, tracker)
+        return itertools.islice(tracker.events, cached[0], len(tracker.events))
+
+    async def save(self, tracker: DialogueStateTracker) -> None:
+        """Rasa's save (new events only), then keep the tracker in memory."""
+        await super().save(tracker)
         self._remember(tracker)
