@@ -13,7 +13,7 @@ from spacy.language import Language
 from spacy.matcher import Matcher
 from spacy.tokens import Doc, Token
 
-from bot.text import SLASH_GUARD, destretch, fold
+from bot.text import blank_invisible, destretch, fold
 
 _NAME = re.compile(r"^(?P<name>[A-Z_][A-Z0-9_]*)(?P<op>[?*+]?)$")
 _OPTIONAL_LITERAL = re.compile(r"^(?P<body>.+?)(?P<op>\?)$")
@@ -117,10 +117,7 @@ class Lexicon:
         """Tokenise and normalise text; offsets into the doc are offsets into the original text."""
         # Folding is one character for one character, and invisible characters become spaces,
         # so every span maps straight back onto what the person wrote.
-        cleaned = fold(text or "")
-        for ch in SLASH_GUARD + "\u200b\u200c\u200d\ufeff\u00ad":
-            cleaned = cleaned.replace(ch, " ")
-        return self.set_norms(nlp(cleaned))
+        return self.set_norms(nlp(blank_invisible(fold(text or ""))))
 
 
 def _alternatives(text: str, nlp: Language, normaliser: Normaliser) -> list[list[str]]:
@@ -136,14 +133,13 @@ def _alternatives(text: str, nlp: Language, normaliser: Normaliser) -> list[list
 
 def _element_options(
     chunk: str,
+    grouped: bool,
     sets: dict[str, list[str]],
     phrases: dict[str, list[list[str]]],
     nlp: Language,
     normaliser: Normaliser,
 ) -> list[TokenPattern]:
     """Expand one space-separated chunk of a pattern into its possible token sequences."""
-    grouped = chunk.startswith("\x00")
-    chunk = chunk.lstrip("\x00")
     named = None if grouped else _NAME.match(chunk)
     if named and (named["name"] in sets or named["name"] in phrases or named["name"] == "_"):
         name, op = named["name"], named["op"]
@@ -185,15 +181,13 @@ def _merge_single_tokens(alts: list[list[str]]) -> list[TokenPattern]:
 _CHUNK = re.compile(r"\((?P<group>[^()]+)\)(?P<op>\??)|(?P<word>\S+)")
 
 
-def _chunks(line: str) -> list[str]:
-    """Split a pattern line into chunks; `(a b|c)` is one choice whose options may hold spaces."""
-    out = []
-    for match in _CHUNK.finditer(line):
-        if match["group"] is not None:
-            out.append("\x00" + match["group"] + ("?" if match["op"] else ""))
-        else:
-            out.append(match["word"])
-    return out
+def _chunks(line: str) -> list[tuple[str, bool]]:
+    """Split a pattern line into (chunk, is_group); `(a b|c)` is one choice whose options may
+    hold spaces."""
+    return [
+        (m["group"] + m["op"], True) if m["group"] is not None else (m["word"], False)
+        for m in _CHUNK.finditer(line)
+    ]
 
 
 def _compile_line(
@@ -203,7 +197,10 @@ def _compile_line(
     nlp: Language,
     normaliser: Normaliser,
 ) -> list[TokenPattern]:
-    parts = [_element_options(c, sets, phrases, nlp, normaliser) for c in _chunks(line)]
+    parts = [
+        _element_options(chunk, grouped, sets, phrases, nlp, normaliser)
+        for chunk, grouped in _chunks(line)
+    ]
     expanded = []
     for combo in itertools.product(*parts):
         pattern = [tok for seq in combo for tok in seq]
@@ -233,9 +230,20 @@ def _compile_group(
     return compiled
 
 
+class _StrictLoader(yaml.SafeLoader):
+    """YAML loader that refuses a key written twice: YAML would silently keep the last one."""
+
+    def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
+        keys = [self.construct_object(key, deep=deep) for key, _ in node.value]
+        duplicates = sorted({str(k) for k in keys if keys.count(k) > 1})
+        if duplicates:
+            raise LexiconError(f"line {node.start_mark.line + 1}: {', '.join(duplicates)} twice")
+        return super().construct_mapping(node, deep=deep)
+
+
 def load_lexicon(path: Path, nlp: Language) -> Lexicon:
     """Compile the lexicon at path with nlp's tokenizer; raises LexiconError when malformed."""
-    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    data = yaml.load(path.read_text(encoding="utf-8"), Loader=_StrictLoader)  # noqa: S506
     if not isinstance(data, dict) or "patterns" not in data:
         raise LexiconError(f"{path}: no 'patterns' section")
     normaliser = Normaliser(
