@@ -42,8 +42,7 @@ class ActionStartExercise(Action):
             # The exercise still helps the person; only the record is lost, and we say so in logs.
             logger.exception("could not record the start of an exercise run")
         return [SlotSet(slot, None) for slot in EXERCISE_SLOTS] + [
-            SlotSet("exercise", exercise),
-            SlotSet("exercise_run_id", run_id),
+            SlotSet("exercise_run_id", run_id)
         ]
 
 
@@ -95,4 +94,4 @@ class ActionStopExercise(_EndExercise):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[EventType]:
         self._record(tracker)
-        return [ActiveLoop(None), SlotSet("requested_slot", None), SlotSet("exercise", None)]
+        return [ActiveLoop(None), SlotSet("requested_slot", None)]

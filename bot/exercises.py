@@ -4,15 +4,11 @@ from __future__ import annotations
 
 import re
 
-from bot.text import normalise
+from bot.text import drop_invisible, normalise
 
 EXERCISES = {
     "choose_break": "self_compassion_break",
     "choose_friend": "friend_reframe",
-}
-FORMS = {
-    "self_compassion_break": "self_compassion_break_form",
-    "friend_reframe": "friend_reframe_form",
 }
 
 # Slots each exercise fills; cleared when a new run starts so no answer leaks into the next.
@@ -88,7 +84,7 @@ def clean_answer(text: str | None) -> str | None:
     """An answer to quote back, or None when there is nothing in it to reflect."""
     if text is None:
         return None
-    answer = " ".join(text.replace("\u2060", "").split())
+    answer = " ".join(drop_invisible(text).split())
     # "/restart" and friends are not answers; the person is asked again, gently.
     if answer.startswith("/"):
         return None

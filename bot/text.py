@@ -51,6 +51,21 @@ _SPACES = re.compile(r"\s+")
 SLASH_GUARD = "\u2060"
 
 
+def blank_invisible(text: str) -> str:
+    """Replace invisible characters with spaces, keeping every offset into the text."""
+    return _INVISIBLE.sub(" ", text)
+
+
+def drop_invisible(text: str) -> str:
+    """Remove invisible characters (our own slash guard included) from text to quote back."""
+    return _INVISIBLE.sub("", text)
+
+
+def words(text: str) -> set[str]:
+    """The normalised words of a message, for checks such as "did they ask to stop?"."""
+    return set(re.findall(r"[a-z']+", normalise(text)))
+
+
 def fold(text: str) -> str:
     """Fold quotes, dashes and odd spaces to ASCII, one character for one character."""
     return text.translate(_FOLD)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 import spacy
@@ -54,9 +54,6 @@ class SelfCriticism:
     reported: bool = False
     negated: bool = False
     other_target: bool = False
-    matched: tuple[str, ...] = field(default=())
-    # The message's normalised words, for callers that look for request words.
-    words: tuple[str, ...] = field(default=(), repr=False)
 
     @property
     def counter_evidence(self) -> bool:
@@ -118,8 +115,6 @@ class SelfCriticismDetector:
                 self_critical=True,
                 phrase=self._phrase(doc, start, end, text),
                 kind=kind,
-                matched=tuple(sorted({h[0] for h in hits})),
-                words=tuple(t.norm_ for t in doc),
             )
         return SelfCriticism(
             self_critical=False,

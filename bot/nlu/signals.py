@@ -24,7 +24,7 @@ from rasa.shared.nlu.training_data.training_data import TrainingData
 from bot.detectors.crisis import CrisisDetector
 from bot.detectors.self_criticism import SelfCriticism, SelfCriticismDetector
 from bot.settings import LEXICON_DIR
-from bot.text import SLASH_GUARD, starts_with_slash
+from bot.text import SLASH_GUARD, starts_with_slash, words
 
 CRISIS = "crisis"
 SELF_CRITICISM = "self_criticism"
@@ -120,7 +120,7 @@ class SignalDetector(GraphComponent, EntityExtractorMixin):
             runner_up: dict[str, Any] = next((r for r in ranking if r.get("name") != CRISIS), {})
             name = runner_up.get(INTENT_NAME_KEY) or NLU_FALLBACK
             confidence = float(runner_up.get(PREDICTED_CONFIDENCE_KEY) or 0.0)
-        decided = decide_intent(name, found, ranking)
+        decided = decide_intent(name, found, ranking, asked_to_stop=bool(STOP_WORDS & words(text)))
         if decided == name and confidence < INTERRUPTION_MIN_CONFIDENCE.get(name or "", 0.0):
             decided = NLU_FALLBACK
         if not text.strip():
@@ -219,7 +219,10 @@ STOP_WORDS = {"stop", "pause", "quit", "cancel", "exit", "enough"}
 
 
 def decide_intent(
-    classifier_intent: str | None, found: SelfCriticism, ranking: list[dict[str, Any]]
+    classifier_intent: str | None,
+    found: SelfCriticism,
+    ranking: list[dict[str, Any]],
+    asked_to_stop: bool = False,
 ) -> str:
     """Combine the classifier's intent with the detector's evidence.
 
@@ -230,7 +233,7 @@ def decide_intent(
     if found.self_critical and name in OVERRIDABLE:
         return SELF_CRITICISM
     if found.self_critical and name in OVERRIDABLE_ON_DETECTION:
-        if name != "stop_exercise" or not STOP_WORDS & set(found.words):
+        if name != "stop_exercise" or not asked_to_stop:
             return SELF_CRITICISM
     if name == SELF_CRITICISM and found.counter_evidence:
         if found.reported:

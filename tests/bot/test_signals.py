@@ -37,10 +37,10 @@ def test_decide_intent(classifier: str | None, found: SelfCriticism, expected: s
 
 
 def test_stop_request_wins_over_a_verdict() -> None:
-    found = SelfCriticism(
-        self_critical=True, phrase="I'm useless", words=("i", "am", "useless", "stop")
-    )
-    assert decide_intent("stop_exercise", found, RANKING) == "stop_exercise"
+    # "I'm useless, can we stop" is a request first.
+    assert decide_intent("stop_exercise", FOUND, RANKING, asked_to_stop=True) == "stop_exercise"
+    # Without a stop word the classifier misread a verdict ("I can't stand myself anymore").
+    assert decide_intent("stop_exercise", FOUND, RANKING) == "self_criticism"
 
 
 @pytest.fixture(scope="module")
