@@ -6,7 +6,7 @@ RASA := $(VENV)/bin/rasa
 STAMP := $(VENV)/.installed
 MODEL := models/kindly.tar.gz
 # Retrain whenever anything the model is built from is newer than the model.
-MODEL_INPUTS := config.yml domain.yml $(shell find data -type f -name '*.yml' 2>/dev/null)
+MODEL_INPUTS := config.yml $(shell find domain data -type f -name '*.yml' 2>/dev/null)
 export TF_CPP_MIN_LOG_LEVEL ?= 3
 export PYTHONWARNINGS ?= ignore
 # Rasa would try to send usage telemetry; this machine has no network and we want none.
@@ -27,7 +27,7 @@ $(STAMP): pyproject.toml | $(PY)
 	@touch $@
 
 $(MODEL): $(STAMP) $(MODEL_INPUTS)
-	$(RASA) train --fixed-model-name kindly --out models
+	$(RASA) train --domain domain --fixed-model-name kindly --out models
 	@touch $@
 
 train: $(MODEL) ## Train the model (only when it is missing or older than its inputs)

@@ -8,6 +8,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA_DIR = ROOT / "data"
+# The domain is a folder: hand-written words in kindly.yml, generated crisis lines beside them.
+DOMAIN_DIR = ROOT / "domain"
 LEXICON_DIR = DATA_DIR / "lexicons"
 VAR_DIR = ROOT / "var"
 

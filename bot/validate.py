@@ -6,7 +6,7 @@ import re
 import warnings
 from pathlib import Path
 
-import yaml
+from bot.domain import load_domain
 
 _RESPONSE_IN_CODE = re.compile(r"""["'](utter_\w+)["']""")
 _UNUSED = re.compile(r"The utterance '(utter_\w+)' is not used in any story or rule\.")
@@ -35,7 +35,7 @@ def validate_project(root: Path) -> list[str]:
     from rasa.utils.common import EXPECTED_WARNINGS
     from rasa.validator import Validator
 
-    domain = yaml.safe_load((root / "domain.yml").read_text(encoding="utf-8"))
+    domain = load_domain(root / "domain")
     sent_by_code = responses_sent_by_actions(root / "actions")
     # Rasa's validator only counts responses named in stories and rules, so it calls form
     # prompts, responses our actions send, and the default fallback's response "unused".
@@ -43,7 +43,7 @@ def validate_project(root: Path) -> list[str]:
 
     importer = TrainingDataImporter.load_from_config(
         config_path=str(root / "config.yml"),
-        domain_path=str(root / "domain.yml"),
+        domain_path=str(root / "domain"),
         training_data_paths=[str(root / "data")],
     )
     with warnings.catch_warnings(record=True) as caught:
@@ -80,7 +80,7 @@ def validate_project(root: Path) -> list[str]:
         problems.append("rasa: the validator reported errors (see the log above)")
     responses = set(domain.get("responses") or {})
     for name in sorted(sent_by_code - responses):
-        problems.append(f"actions send {name}, which domain.yml does not define")
+        problems.append(f"actions send {name}, which domain/ does not define")
     for name in sorted(form_prompts(domain) - responses):
-        problems.append(f"a form asks with {name}, which domain.yml does not define")
+        problems.append(f"a form asks with {name}, which domain/ does not define")
     return problems

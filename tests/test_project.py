@@ -8,9 +8,10 @@ from pathlib import Path
 
 import yaml
 
+from bot.domain import load_domain
 from tests.conftest import ROOT
 
-DOMAIN = yaml.safe_load((ROOT / "domain.yml").read_text("utf-8"))
+DOMAIN = load_domain()
 RESOURCES = yaml.safe_load((ROOT / "data" / "resources" / "emergency.yml").read_text("utf-8"))
 # Emergency and crisis numbers as the responses write them: "988", "911", "116 123" ...
 _NUMBER = re.compile(r"(?<![\w{-])(\d[\d -]*\d)(?![\w}])")

@@ -7,6 +7,7 @@ import asyncio
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.forms import ValidateFriendReframeForm, ValidateSelfCompassionBreakForm
+from bot.domain import load_domain
 from tests.factories import tracker
 
 
@@ -49,11 +50,9 @@ def test_friend_words_without_framing() -> None:
 
 
 def test_every_step_has_a_validator() -> None:
-    import yaml
 
-    from tests.conftest import ROOT
 
-    domain = yaml.safe_load((ROOT / "domain.yml").read_text())
+    domain = load_domain()
     for form_name, form in domain["forms"].items():
         validator = {
             "self_compassion_break_form": ValidateSelfCompassionBreakForm,

@@ -13,7 +13,7 @@ from rasa.shared.core.trackers import DialogueStateTracker
 from bot.tracker_store import CachedSQLTrackerStore
 from tests.conftest import ROOT
 
-DOMAIN = Domain.load(str(ROOT / "domain.yml"))
+DOMAIN = Domain.load(str(ROOT / "domain"))
 
 
 def _store(cls, db: Path):  # type: ignore[no-untyped-def]
