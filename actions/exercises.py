@@ -95,3 +95,23 @@ class ActionStopExercise(_EndExercise):
     ) -> list[EventType]:
         self._record(tracker)
         return [ActiveLoop(None), SlotSet("requested_slot", None)]
+
+
+class ActionRecordBackdraft(Action):
+    """Counts a backdraft moment on the current or just-finished run; says nothing itself."""
+
+    def name(self) -> str:
+        return "action_record_backdraft"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> list[EventType]:
+        run_id = tracker.get_slot("exercise_run_id")
+        if run_id:
+            try:
+                with Session(storage.engine_for(Settings.load().database_url)) as session:
+                    storage.record_backdraft(session, run_id)
+                    session.commit()
+            except (SQLAlchemyError, OSError):
+                logger.exception("could not record backdraft on an exercise run")
+        return []

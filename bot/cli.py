@@ -1,4 +1,5 @@
-"""The `bot` command: classify and evaluate text with the trained model, and check the data."""
+"""The `bot` command: classify and evaluate text with the trained model, check the data, and
+hand conversations to a human (`bot handoff`)."""
 
 from __future__ import annotations
 
@@ -11,9 +12,13 @@ import os
 import sys
 from collections.abc import Iterable, Iterator
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
+from bot import audit_cli, handoff_cli
 from bot.settings import Settings
+
+if TYPE_CHECKING:
+    from bot.resources import Directory
 
 # Rasa and TensorFlow are loud on import; the CLI prints only results.
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
@@ -50,6 +55,7 @@ class Classifier:
                 "self_critical": bool(signals.get("self_critical")),
                 "phrase": signals.get("phrase"),
                 "risk_category": signals.get("risk_category"),
+                "risk_level": signals.get("risk_level"),
             },
         }
 
@@ -103,7 +109,8 @@ def _cmd_classify(args: argparse.Namespace) -> int:
 def crisis_report(rows: list[dict[str, str]], predictions: list[dict[str, Any]]) -> dict[str, Any]:
     """Recall per risk category and explicitness, and the false-flag rate on benign rows."""
     report: dict[str, Any] = {"recall": {}, "recall_by_explicitness": {}, "category_match": {}}
-    flagged = [p["intent"] == "crisis" for p in predictions]
+    # Both routes lead to crisis support: straight there, or after one caring question.
+    flagged = [p["intent"] in ("crisis", "crisis_check") for p in predictions]
     crisis_rows = [
         (r, f, p)
         for r, f, p in zip(rows, flagged, predictions, strict=False)
@@ -191,6 +198,73 @@ def _cmd_validate(args: argparse.Namespace) -> int:
     return 1 if problems else 0
 
 
+def _load_resources() -> Directory | None:
+    """The checked crisis-line directory, or None after printing every problem in it."""
+    from bot.resources import ResourceError, load_directory
+
+    try:
+        return load_directory()
+    except ResourceError as error:
+        for problem in error.problems:
+            print(problem)
+        print(f"{len(error.problems)} problem(s) in data/resources/")
+        return None
+
+
+def _cmd_resources_render(args: argparse.Namespace) -> int:
+    from bot.crisis_lines import OUTPUT, render
+
+    directory = _load_resources()
+    if directory is None:
+        return 1
+    text = render(directory)
+    current = OUTPUT.read_text(encoding="utf-8") if OUTPUT.exists() else None
+    if args.check:
+        if current != text:
+            print(f"{OUTPUT} is out of date: run `bot resources render`")
+            return 1
+        print(f"{OUTPUT} is up to date")
+        return 0
+    OUTPUT.write_text(text, encoding="utf-8")
+    print(f"wrote {OUTPUT}")
+    return 0
+
+
+def _cmd_resources_check(args: argparse.Namespace) -> int:
+    import datetime as dt
+
+    from bot.resources import MAX_AGE_DAYS
+
+    directory = _load_resources()
+    if directory is None:
+        return 1
+    stale = directory.stale(dt.date.today())
+    for entry in stale:
+        print(f"stale: {entry.label}: verified {entry.last_verified}, over {MAX_AGE_DAYS} days ago")
+    unverified = directory.unverified()
+    if args.deploy:
+        for entry in unverified:
+            print(f"not verified at its source: {entry.label} ({entry.source})")
+    elif unverified:
+        print(
+            f"{len(unverified)} of {len(directory.entries())} entries are not yet verified at "
+            "their source; `bot resources check --deploy` fails until they are"
+        )
+    failed = bool(stale) or (args.deploy and bool(unverified))
+    print("directory is NOT ready" if failed else "directory is valid")
+    return 1 if failed else 0
+
+
+def _cmd_lint(args: argparse.Namespace) -> int:
+    from bot.lint import lint
+
+    problems = lint()
+    for problem in problems:
+        print(problem)
+    print("every response is fine" if not problems else f"{len(problems)} problem(s)")
+    return 1 if problems else 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     """Command-line interface of the `bot` command."""
     parser = argparse.ArgumentParser(prog="bot", description=__doc__)
@@ -215,6 +289,23 @@ def build_parser() -> argparse.ArgumentParser:
     validate = sub.add_parser("validate", help="rasa data validation, warnings are failures")
     validate.add_argument("--root", default=".", help="project root")
     validate.set_defaults(func=_cmd_validate)
+
+    handoff_cli.add_parser(sub)
+    audit_cli.add_parser(sub)
+
+    resources = sub.add_parser("resources", help="the crisis-line directory in data/resources/")
+    resources_sub = resources.add_subparsers(dest="resources_command", required=True)
+    render = resources_sub.add_parser("render", help="write domain/crisis_lines.yml from it")
+    render.add_argument("--check", action="store_true", help="exit 1 if the file is out of date")
+    render.set_defaults(func=_cmd_resources_render)
+    check = resources_sub.add_parser("check", help="validate it; exit 1 on stale entries")
+    check.add_argument(
+        "--deploy", action="store_true", help="also exit 1 on entries not verified at the source"
+    )
+    check.set_defaults(func=_cmd_resources_check)
+
+    lint = sub.add_parser("lint", help="unsafe wording and unknown numbers in every response")
+    lint.set_defaults(func=_cmd_lint)
     return parser
 
 

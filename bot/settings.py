@@ -21,6 +21,14 @@ class Settings:
     database_url: str
     rasa_url: str
     model_dir: Path
+    # Human handoff: where responders are told a person asked for someone (None: no responder
+    # is configured, and the person is told so), in which body format, and how long a request
+    # waits for a responder before the person hears that nobody could join.
+    handoff_webhook_url: str | None = None
+    handoff_webhook_format: str = "json"
+    handoff_timeout_seconds: int = 300
+    # Token of Rasa's HTTP API, for `bot handoff` (scripts/run prints it).
+    rasa_token: str | None = None
 
     @classmethod
     def load(cls) -> Settings:
@@ -29,4 +37,8 @@ class Settings:
             database_url=os.environ.get("BOT_DATABASE_URL", f"sqlite:///{VAR_DIR / 'bot.db'}"),
             rasa_url=os.environ.get("RASA_URL", "http://127.0.0.1:5005"),
             model_dir=Path(os.environ.get("BOT_MODEL_DIR", ROOT / "models")),
+            handoff_webhook_url=os.environ.get("BOT_HANDOFF_WEBHOOK_URL") or None,
+            handoff_webhook_format=os.environ.get("BOT_HANDOFF_WEBHOOK_FORMAT", "json"),
+            handoff_timeout_seconds=int(os.environ.get("BOT_HANDOFF_TIMEOUT_SECONDS", "300")),
+            rasa_token=os.environ.get("RASA_TOKEN") or None,
         )

@@ -7,7 +7,7 @@ import uuid
 from functools import lru_cache
 from pathlib import Path
 
-from sqlalchemy import Boolean, Column, DateTime, Integer, String, create_engine
+from sqlalchemy import Boolean, Column, DateTime, Integer, String, create_engine, inspect, text
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session, declarative_base
 
@@ -34,6 +34,8 @@ class ExerciseRun(Base):  # type: ignore[valid-type,misc]
     post_rating = Column(Integer, nullable=True)
     # Post rating heavier than pre rating: a backdraft signal the safety layer acts on.
     worsened = Column(Boolean, nullable=False, default=False)
+    # Times distress surfaced during or right after the exercise ("I don't deserve kindness").
+    backdraft_count = Column(Integer, nullable=False, default=0, server_default="0")
     started_at = Column(DateTime, nullable=False, default=utcnow)
     ended_at = Column(DateTime, nullable=True)
 
@@ -45,7 +47,25 @@ def engine_for(url: str) -> Engine:
         Path(url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
     engine = create_engine(url, future=True, pool_pre_ping=True)
     Base.metadata.create_all(engine)
+    _add_missing_columns(engine)
     return engine
+
+
+def _add_missing_columns(engine: Engine) -> None:
+    """Columns added since a table was created are added to it (each has a server default)."""
+    inspector = inspect(engine)
+    for table in Base.metadata.sorted_tables:
+        existing = {column["name"] for column in inspector.get_columns(table.name)}
+        for column in table.columns:
+            if column.name in existing:
+                continue
+            kind = column.type.compile(dialect=engine.dialect)
+            default = column.server_default.arg if column.server_default is not None else None
+            clause = f" DEFAULT {default}" if default is not None else ""
+            with engine.begin() as connection:
+                connection.execute(
+                    text(f'ALTER TABLE {table.name} ADD COLUMN "{column.name}" {kind}{clause}')
+                )
 
 
 def start_run(session: Session, conversation_id: str, exercise: str) -> ExerciseRun:
@@ -72,6 +92,14 @@ def end_run(
     run.post_rating = post_rating
     run.worsened = pre_rating is not None and post_rating is not None and post_rating > pre_rating
     run.ended_at = utcnow()
+    return run
+
+
+def record_backdraft(session: Session, run_id: str) -> ExerciseRun | None:
+    """Count one backdraft moment on a run; None if the run is unknown."""
+    run = session.get(ExerciseRun, run_id)
+    if run is not None:
+        run.backdraft_count = (run.backdraft_count or 0) + 1
     return run
 
 

@@ -108,9 +108,14 @@ def test_classify_cli_prints_one_json_object_per_row(tmp_path: Path) -> None:
     assert (done.stdout + done.stderr).count("what's the weather like") == 1
     assert [r["text"] for r in rows] == texts
     assert set(rows[0]) == {"text", "intent", "confidence", "signals"}
-    assert set(rows[0]["signals"]) == {"self_critical", "phrase", "risk_category"}
+    assert set(rows[0]["signals"]) == {"self_critical", "phrase", "risk_category", "risk_level"}
     assert rows[0]["intent"] == "self_criticism" and rows[0]["signals"]["self_critical"]
-    assert rows[1]["signals"] == {"self_critical": False, "phrase": None, "risk_category": None}
+    assert rows[1]["signals"] == {
+        "self_critical": False,
+        "phrase": None,
+        "risk_category": None,
+        "risk_level": None,
+    }
 
 
 @pytest.mark.parametrize(

@@ -2,19 +2,18 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 import string
 from pathlib import Path
 
-import yaml
-
 from bot.domain import load_domain
+from bot.lint import numbers_in
+from bot.resources import load_directory
 from tests.conftest import ROOT
 
 DOMAIN = load_domain()
-RESOURCES = yaml.safe_load((ROOT / "data" / "resources" / "emergency.yml").read_text("utf-8"))
-# Emergency and crisis numbers as the responses write them: "988", "911", "116 123" ...
-_NUMBER = re.compile(r"(?<![\w{-])(\d[\d -]*\d)(?![\w}])")
+RESOURCES = load_directory()
 
 
 def _texts() -> list[tuple[str, str]]:
@@ -25,19 +24,17 @@ def _texts() -> list[tuple[str, str]]:
     ]
 
 
-def test_every_number_shown_is_in_the_resource_file() -> None:
-    known = {entry["number"] for entry in RESOURCES["entries"]}
+def test_every_number_shown_is_in_the_resource_directory() -> None:
+    known = RESOURCES.contacts()
     for name, text in _texts():
-        for number in _NUMBER.findall(text):
-            if sum(ch.isdigit() for ch in number) < 3:
-                continue  # ratings such as "0 to 10"
+        for number in numbers_in(text):  # ratings such as "0 to 10" are left out
             assert number in known, f"{name} shows {number}, which data/resources/ does not list"
 
 
 def test_resource_entries_carry_source_and_date() -> None:
-    for entry in RESOURCES["entries"]:
-        assert entry["source"].startswith("https://"), entry
-        assert re.fullmatch(r"\d{4}-\d{2}-\d{2}", entry["last_verified"]), entry
+    for entry in RESOURCES.entries():
+        assert entry.source.startswith("https://"), entry.label
+        assert isinstance(entry.last_verified, dt.date), entry.label
 
 
 def test_responses_only_use_slots_that_exist() -> None:

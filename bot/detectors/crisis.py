@@ -22,6 +22,9 @@ CATEGORY_PRIORITY = (
     "eating_disorder_behaviour",
 )
 
+# A pattern family named "<category>.indirect" matches hinted or passive wordings of that risk.
+INDIRECT = "indirect"
+
 
 @dataclass(frozen=True)
 class CrisisSignal:
@@ -29,6 +32,8 @@ class CrisisSignal:
 
     category: str | None = None
     categories: tuple[str, ...] = ()
+    # True when a pattern states the risk plainly; indirect wordings alone get a question first.
+    explicit: bool = False
 
     @property
     def flagged(self) -> bool:
@@ -55,12 +60,20 @@ class CrisisDetector:
         idioms = [(s, e) for key, s, e in counters if ":idiom:" in key]
         minor = any(":minor:" in key for key, _, _ in counters)
         found = set()
+        explicit = False
         for key_id, start, end in self._matcher(doc):
             if any(s < end and start < e for s, e in idioms):
                 continue
-            found.add(strings[key_id].split(":", 1)[0])
+            family = strings[key_id].split(":", 1)[0]
+            category, _, level = family.partition(".")
+            found.add(category)
+            explicit = explicit or level != INDIRECT
         if minor and "abuse_or_violence" in found:
             # A child disclosing abuse needs safeguarding routes, not adult abuse lines.
             found.add("child_safeguarding")
         ordered = tuple(c for c in CATEGORY_PRIORITY if c in found)
-        return CrisisSignal(category=ordered[0] if ordered else None, categories=ordered)
+        return CrisisSignal(
+            category=ordered[0] if ordered else None,
+            categories=ordered,
+            explicit=explicit and bool(ordered),
+        )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pickle
 from pathlib import Path
 from typing import Any
 
@@ -22,25 +23,38 @@ from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
 from bot.detectors.crisis import CrisisDetector
+from bot.detectors.crisis_model import SentenceCrisisModel
+from bot.detectors.cues import CueDetector
 from bot.detectors.self_criticism import SelfCriticism, SelfCriticismDetector
+from bot.resources import load_directory
 from bot.settings import LEXICON_DIR
 from bot.text import SLASH_GUARD, starts_with_slash, words
 
 CRISIS = "crisis"
+# An ambiguous risk signal: the assistant asks one direct, caring question before the crisis path.
+CRISIS_CHECK = "crisis_check"
+BACKDRAFT = "backdraft"
 SELF_CRITICISM = "self_criticism"
 CRITICISED_BY_OTHERS = "criticised_by_others"
 VENT_ABOUT_OTHERS = "vent_about_others"
 NLU_FALLBACK = "nlu_fallback"
 PHRASE_ENTITY = "critical_phrase"
 RISK_ENTITY = "risk_category"
+REGION_ENTITY = "region"
 # The classifier alone raised the flag: the floor found no pattern to name the category.
 UNSPECIFIED_RISK = "unspecified"
 
 # A classifier-only crisis verdict must be this sure to act on; the floor's patterns act at any
-# confidence. Measured on tests/data/crisis_corpus.csv and the held-out intents (issue 2 note):
-# at 0.9 the classifier lifts explicit recall from 0.65 to 0.84 and indirect from 0.19 to 0.69,
-# at the price of false flags on crisis-sounding everyday text (4% -> 15%).
+# confidence. A classifier-only verdict is always ambiguous: it leads to the confirming question.
 CRISIS_MIN_CONFIDENCE = 0.9
+# The sentence-level crisis model (bot/detectors/crisis_model.py) raises the flag at this score.
+# Chosen on corpora/crisis_dev.csv and out-of-fold scores of the training examples, never on the
+# held-out corpus in tests/data/. At 0.8, with the floor: dev explicit recall 0.89, indirect
+# 0.58, false flags 0.22 on dev's crisis-sounding benign traps, and 0.7% of self-critical
+# training messages flagged out of fold. At 0.5 the dev recall rises (0.98 / 0.84) but 10% of
+# self-criticism would be asked the crisis question.
+SENTENCE_MIN_SCORE = 0.8
+EXPLICIT, AMBIGUOUS = "explicit", "ambiguous"
 
 # Intents the classifier may give a self-critical message by mistake (sadness, small talk, not
 # sure). Requests such as "stop" or "what can you do?" are never overridden: the person asked
@@ -58,6 +72,8 @@ OVERRIDABLE = {
     NLU_FALLBACK,
 }
 
+SENTENCE_MODEL_FILE = "sentence_crisis_model.pkl"
+
 # Confidence given to an intent the detector decided; a rule matched, so it is not a guess.
 DETECTOR_CONFIDENCE = 0.95
 
@@ -70,7 +86,7 @@ MAX_QUOTED_MESSAGE_CHARS = 160
         DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER,
         DefaultV1Recipe.ComponentType.ENTITY_EXTRACTOR,
     ],
-    is_trainable=False,
+    is_trainable=True,
 )
 class SignalDetector(GraphComponent, EntityExtractorMixin):
     """Adds `signals` to each parse, corrects the intent on evidence, and defuses `/`."""
@@ -80,10 +96,21 @@ class SignalDetector(GraphComponent, EntityExtractorMixin):
         """Where the lexicons live (data/lexicons/ in the project by default)."""
         return {"lexicon_dir": None}
 
-    def __init__(self, config: dict[str, Any]) -> None:
+    def __init__(
+        self,
+        config: dict[str, Any],
+        model_storage: ModelStorage | None = None,
+        resource: Resource | None = None,
+        sentence_model: SentenceCrisisModel | None = None,
+    ) -> None:
+        self._model_storage = model_storage
+        self._resource = resource
+        self.sentence_model = sentence_model or SentenceCrisisModel()
         lexicon_dir = Path(config.get("lexicon_dir") or LEXICON_DIR)
         self.self_criticism = SelfCriticismDetector(lexicon_dir / "self_criticism.yml")
         self.crisis = CrisisDetector(lexicon_dir / "crisis.yml", self.self_criticism.nlp)
+        self.cues = CueDetector(lexicon_dir / "cues.yml", self.self_criticism.nlp)
+        self.directory = load_directory()
 
     @classmethod
     def create(
@@ -93,11 +120,41 @@ class SignalDetector(GraphComponent, EntityExtractorMixin):
         resource: Resource,
         execution_context: ExecutionContext,
     ) -> SignalDetector:
-        """Compile the lexicons once, when the model loads."""
-        return cls(config)
+        """Compile the lexicons; the sentence model is trained next."""
+        return cls(config, model_storage, resource)
+
+    @classmethod
+    def load(
+        cls,
+        config: dict[str, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        execution_context: ExecutionContext,
+        **kwargs: Any,
+    ) -> SignalDetector:
+        """Compile the lexicons and read the trained sentence model, when the model loads."""
+        with model_storage.read_from(resource) as directory:
+            with (Path(directory) / SENTENCE_MODEL_FILE).open("rb") as handle:
+                sentence_model = pickle.load(handle)  # noqa: S301 - our own trained file
+        return cls(config, model_storage, resource, sentence_model)
+
+    def train(self, training_data: TrainingData) -> Resource:
+        """Fit the sentence-level crisis model: the crisis intent's examples against the rest."""
+        crisis: list[str] = []
+        other: list[str] = []
+        for example in training_data.intent_examples:
+            text = example.get(TEXT) or ""
+            (crisis if example.get(INTENT) == CRISIS else other).append(text)
+        self.sentence_model = SentenceCrisisModel.train(crisis, other)
+        if self._model_storage is None or self._resource is None:
+            raise ValueError("SignalDetector was created without model storage to train into")
+        with self._model_storage.write_to(self._resource) as directory:
+            with (Path(directory) / SENTENCE_MODEL_FILE).open("wb") as handle:
+                pickle.dump(self.sentence_model, handle)
+        return self._resource
 
     def process_training_data(self, training_data: TrainingData) -> TrainingData:
-        """Training data passes through untouched: this component learns nothing."""
+        """Training data passes through untouched."""
         return training_data
 
     def process(self, messages: list[Message]) -> list[Message]:
@@ -114,25 +171,40 @@ class SignalDetector(GraphComponent, EntityExtractorMixin):
         confidence = float(intent.get(PREDICTED_CONFIDENCE_KEY) or 0.0)
         ranking = message.get(INTENT_RANKING_KEY) or []
         floor = self.crisis.detect(text)
-        classifier_crisis = name == CRISIS and confidence >= CRISIS_MIN_CONFIDENCE
-        if name == CRISIS and not classifier_crisis:
+        cues = self.cues.detect(text)
+        sentence_score = self.sentence_model.score(text)
+        classifier_crisis = (name == CRISIS and confidence >= CRISIS_MIN_CONFIDENCE) or (
+            sentence_score >= SENTENCE_MIN_SCORE
+        )
+        if name == CRISIS and confidence < CRISIS_MIN_CONFIDENCE:
             # Too unsure to act on alone: read the message by the classifier's next guess.
             runner_up: dict[str, Any] = next((r for r in ranking if r.get("name") != CRISIS), {})
             name = runner_up.get(INTENT_NAME_KEY) or NLU_FALLBACK
             confidence = float(runner_up.get(PREDICTED_CONFIDENCE_KEY) or 0.0)
         decided = decide_intent(name, found, ranking, asked_to_stop=bool(STOP_WORDS & words(text)))
+        if cues.backdraft and decided in BACKDRAFT_OVERRIDABLE:
+            decided = BACKDRAFT
         if decided == name and confidence < INTERRUPTION_MIN_CONFIDENCE.get(name or "", 0.0):
             decided = NLU_FALLBACK
         if not text.strip():
             decided = NLU_FALLBACK
         # The crisis floor runs on every message and outranks everything else; the classifier
-        # may raise the flag too, when it is sure enough.
+        # may raise the flag too, when it is sure enough. Only a plainly stated risk goes
+        # straight to support; a hinted one, or the classifier's alone, gets a question first.
         risk_category = floor.category or (UNSPECIFIED_RISK if classifier_crisis else None)
+        risk_level = None
         if risk_category is not None:
-            decided = CRISIS
+            risk_level = EXPLICIT if floor.explicit else AMBIGUOUS
+            decided = CRISIS if floor.explicit else CRISIS_CHECK
+        detectors = (("floor", floor.flagged), ("classifier", classifier_crisis))
+        risk_detector = "+".join(which for which, hit in detectors if hit)
         if decided != intent.get(INTENT_NAME_KEY) or floor.flagged:
             # A rule that matched is not a guess; a demotion keeps the classifier's uncertainty.
-            sure = floor.flagged or (decided == SELF_CRITICISM and found.self_critical)
+            sure = (
+                floor.flagged
+                or (decided == SELF_CRITICISM and found.self_critical)
+                or (decided == BACKDRAFT and cues.backdraft)
+            )
             self._set_intent(message, decided, 1.0 if floor.flagged else
                              DETECTOR_CONFIDENCE if sure else confidence)  # fmt: skip
         phrase = found.phrase if decided == SELF_CRITICISM else None
@@ -151,6 +223,15 @@ class SignalDetector(GraphComponent, EntityExtractorMixin):
                 {"entity": RISK_ENTITY, "value": risk_category, "start": 0, "end": len(text),
                  "confidence_entity": 1.0}
             )  # fmt: skip
+        # Which country's crisis lines to show: what the channel reports, else what they said.
+        region = self.directory.region_for_metadata(
+            message.get("metadata")
+        ) or self.directory.region_for_text(text)
+        if region:
+            entities.append(
+                {"entity": REGION_ENTITY, "value": region, "start": 0, "end": len(text),
+                 "confidence_entity": 1.0}
+            )  # fmt: skip
         if entities:
             message.set(
                 ENTITIES,
@@ -166,6 +247,11 @@ class SignalDetector(GraphComponent, EntityExtractorMixin):
                 "detector": found.self_critical,
                 "risk_category": risk_category,
                 "risk_categories": list(floor.categories),
+                "risk_level": risk_level,
+                "risk_detector": risk_detector or None,
+                "crisis_score": round(sentence_score, 4),
+                "cues": list(cues.risk_cues),
+                "backdraft": cues.backdraft or decided == BACKDRAFT,
             },
             add_to_output=True,
         )
@@ -212,7 +298,12 @@ INTERRUPTION_MIN_CONFIDENCE = {
     "myth_weakness": 0.6,
     "myth_selfish": 0.6,
     "myth_excuse": 0.6,
+    BACKDRAFT: 0.6,
 }
+
+# Intents a backdraft pattern ("I don't deserve kindness", "this is stupid") may replace: the
+# classifier's reading of it as sadness, self-criticism, small talk or a plain "no".
+BACKDRAFT_OVERRIDABLE = OVERRIDABLE | {SELF_CRITICISM, "deny", "kind_words"}
 
 # Words that make a message a request to stop, whatever else it says ("I'm useless, stop").
 STOP_WORDS = {"stop", "pause", "quit", "cancel", "exit", "enough"}

@@ -1,0 +1,225 @@
+"""Actions of the human handoff: ask for a person, and tell the truth about what happened.
+
+The person hears that a human joined only after a responder accepted in our table; every other
+outcome (nobody configured, nobody reachable, nobody in time, database down) is said plainly and
+comes with the crisis lines. Logs carry handoff ids and categories, never what anyone wrote.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import logging
+from typing import Any
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import EventType, ReminderScheduled, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.orm import Session
+
+from bot import handoff, storage
+from bot.settings import Settings
+
+logger = logging.getLogger(__name__)
+
+# The timeout reminder fires on the Rasa server's clock, the deadline was set on this server's;
+# a few seconds' drift must not leave a timed-out request looking "not yet due".
+CLOCK_SLACK = dt.timedelta(seconds=5)
+# One name per conversation: a new request's reminder replaces an old one still pending.
+TIMEOUT_REMINDER = "handoff_timeout"
+TIMEOUT_INTENT = "EXTERNAL_handoff_timeout"
+DB_ERRORS = (SQLAlchemyError, OSError)
+
+
+def _session(settings: Settings) -> Session:
+    # Loaded fields stay readable after commit, so the notice is sent without holding the DB.
+    return Session(storage.engine_for(settings.database_url), expire_on_commit=False)
+
+
+def _nobody_can_join(dispatcher: CollectingDispatcher, tracker: Tracker) -> list[EventType]:
+    dispatcher.utter_message(response="utter_handoff_unavailable")
+    # The crisis rules show the lines just before asking for a person; twice in a row is noise.
+    if tracker.latest_action_name != "utter_crisis_lines":
+        dispatcher.utter_message(response="utter_crisis_lines")
+    return [SlotSet("handoff", None)]
+
+
+def _already_open(dispatcher: CollectingDispatcher, record: handoff.Handoff) -> list[EventType]:
+    if record.status == handoff.ACCEPTED:
+        dispatcher.utter_message(response="utter_handoff_accepted", responder_name=record.responder)
+        return [SlotSet("handoff", handoff.ACCEPTED), SlotSet("responder_name", record.responder)]
+    dispatcher.utter_message(response="utter_handoff_requested")
+    return [SlotSet("handoff", handoff.REQUESTED)]
+
+
+class ActionRequestHandoff(Action):
+    """Asks responders for a person, and tells the person honestly whether anyone was asked."""
+
+    def name(self) -> str:
+        return "action_request_handoff"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> list[EventType]:
+        settings = Settings.load()
+        category = tracker.get_slot("risk_category") or handoff.ASKED_FOR_PERSON
+        try:
+            with _session(settings) as session:
+                record, created = handoff.request(
+                    session, tracker.sender_id, category, settings.handoff_timeout_seconds
+                )
+                session.commit()
+        except DB_ERRORS:
+            # No record means no responder could ever accept: say so, and give the lines.
+            logger.exception("could not record a handoff request (%s)", category)
+            return _nobody_can_join(dispatcher, tracker)
+        if not created:
+            return _already_open(dispatcher, record)
+
+        error = await asyncio.to_thread(handoff.notify, record, settings)
+        if error is not None:
+            try:
+                with _session(settings) as session:
+                    handoff.mark_unavailable(session, record.id, error)
+                    session.commit()
+            except handoff.HandoffError:
+                # A responder accepted although the notice looked failed (a slow webhook that
+                # got through); their acceptance reaches the person right after this.
+                error = None
+            except DB_ERRORS:
+                logger.exception("handoff %s: could not record that it is unavailable", record.id)
+        if error is not None:
+            logger.info("handoff %s (%s): unavailable: %s", record.id, category, error)
+            return _nobody_can_join(dispatcher, tracker)
+
+        logger.info("handoff %s (%s): responders notified", record.id, category)
+        dispatcher.utter_message(response="utter_handoff_requested")
+        return [
+            SlotSet("handoff", handoff.REQUESTED),
+            ReminderScheduled(
+                TIMEOUT_INTENT,
+                trigger_date_time=record.timeout_at.replace(tzinfo=dt.timezone.utc),
+                name=TIMEOUT_REMINDER,
+                kill_on_user_message=False,
+            ),
+        ]
+
+
+class ActionHandoffTimeout(Action):
+    """When the wait is over and nobody accepted, says so and gives the crisis lines again."""
+
+    def name(self) -> str:
+        return "action_handoff_timeout"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> list[EventType]:
+        if tracker.get_slot("handoff") != handoff.REQUESTED:
+            return []  # accepted, or the person already heard how it ended
+        try:
+            with _session(Settings.load()) as session:
+                handoff.expire(
+                    session, now=storage.utcnow() + CLOCK_SLACK, conversation_id=tracker.sender_id
+                )
+                latest = handoff.latest_for(session, tracker.sender_id)
+                status = latest.status if latest is not None else None
+                session.commit()
+        except DB_ERRORS:
+            # Nobody can accept while the database is down, so the wait is over either way.
+            logger.exception("could not check a handoff at its timeout")
+            status = handoff.TIMED_OUT
+        if status != handoff.TIMED_OUT:
+            return []  # a responder accepted in time, or this reminder is older than the request
+        dispatcher.utter_message(response="utter_handoff_timed_out")
+        dispatcher.utter_message(response="utter_crisis_lines")
+        return [SlotSet("handoff", None)]
+
+
+class ActionHandoffAccepted(Action):
+    """Tells the person who joined, once our table says a responder accepted."""
+
+    def name(self) -> str:
+        return "action_handoff_accepted"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> list[EventType]:
+        try:
+            with _session(Settings.load()) as session:
+                record = handoff.open_for(session, tracker.sender_id)
+        except DB_ERRORS:
+            logger.exception("could not confirm an accepted handoff")
+            return []
+        if record is None or record.status != handoff.ACCEPTED:
+            # Never say a person is here on the strength of a trigger alone.
+            logger.warning("handoff accepted trigger without an accepted handoff")
+            return []
+        logger.info("handoff %s: accepted", record.id)
+        return _already_open(dispatcher, record)
+
+
+class ActionRelayResponder(Action):
+    """Delivers a responder's own words into the conversation, then drops our copy."""
+
+    def name(self) -> str:
+        return "action_relay_responder"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> list[EventType]:
+        try:
+            with _session(Settings.load()) as session:
+                record = handoff.open_for(session, tracker.sender_id)
+                if record is None or record.status != handoff.ACCEPTED:
+                    return []
+                messages = handoff.pending_messages(session, record.id)
+                texts = [message.text for message in messages]
+                handoff.mark_delivered(messages)
+                session.commit()
+        except DB_ERRORS:
+            logger.exception("could not read a responder's messages")
+            return []
+        logger.info("handoff %s: relayed %d responder message(s)", record.id, len(texts))
+        for text in texts:
+            # The one place text outside domain/ reaches a person: a human wrote it, on purpose.
+            dispatcher.utter_message(text=text, metadata={"responder": record.responder})
+        return []
+
+
+class ActionHandoffReleased(Action):
+    """Tells the person the responder has left and the automated program is back."""
+
+    def name(self) -> str:
+        return "action_handoff_released"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> list[EventType]:
+        if tracker.get_slot("handoff") != handoff.ACCEPTED:
+            return []  # nobody had joined, so nobody can leave
+        dispatcher.utter_message(response="utter_handoff_released")
+        return [SlotSet("handoff", None), SlotSet("responder_name", None)]
+
+
+class ActionHandoffHold(Action):
+    """While a responder is with the person, the bot stays quiet; they read along with the CLI."""
+
+    def name(self) -> str:
+        return "action_handoff_hold"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> list[EventType]:
+        try:
+            with _session(Settings.load()) as session:
+                record = handoff.open_for(session, tracker.sender_id)
+        except DB_ERRORS:
+            logger.exception("could not check a held conversation's handoff")
+            return []
+        if record is not None and record.status == handoff.ACCEPTED:
+            return []
+        # Released while Rasa could not be told: silence would leave the person talking to
+        # nobody, so they hear that the responder left.
+        dispatcher.utter_message(response="utter_handoff_released")
+        return [SlotSet("handoff", None), SlotSet("responder_name", None)]
