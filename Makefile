@@ -45,6 +45,9 @@ lint: $(STAMP) ## Ruff and mypy
 test: $(MODEL) ## Set up, train if needed, and run every check and test
 	$(MAKE) --no-print-directory lint
 	$(VENV)/bin/bot validate
+	$(VENV)/bin/bot lint
+	$(VENV)/bin/bot resources check
+	$(VENV)/bin/bot resources render --check
 	$(RASA) test core --stories tests/test_stories.yml --model $(MODEL) \
 		--fail-on-prediction-errors --out results/core
 	$(VENV)/bin/pytest -q -rs

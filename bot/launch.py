@@ -41,6 +41,8 @@ class Servers:
     rasa_port: int = field(default_factory=free_port)
     action_port: int = field(default_factory=free_port)
     procs: dict[str, subprocess.Popen] = field(default_factory=dict)  # type: ignore[type-arg]
+    # Extra environment for both servers, e.g. a handoff webhook for one test.
+    extra_env: dict[str, str] = field(default_factory=dict)
 
     @property
     def url(self) -> str:
@@ -59,6 +61,7 @@ class Servers:
             "BOT_DATABASE_URL": self.database_url,
             "TF_CPP_MIN_LOG_LEVEL": "3",
             "RASA_TELEMETRY_ENABLED": "false",
+            **self.extra_env,
         }
 
     def start_actions(self) -> None:
@@ -76,6 +79,7 @@ class Servers:
             f'action_endpoint:\n  url: "http://127.0.0.1:{self.action_port}/webhook"\n'
             f"tracker_store:\n  type: {TRACKER_STORE}\n  dialect: sqlite\n"
             f'  db: "{self.workdir / "rasa.db"}"\n'
+            f"event_broker:\n  type: bot.audit.AuditEventBroker\n  url: {self.database_url}\n"
         )
         log = (self.workdir / "rasa.log").open("ab")
         self.procs["rasa"] = subprocess.Popen(
