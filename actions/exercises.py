@@ -2,21 +2,15 @@
 
 from __future__ import annotations
 
-import logging
 from abc import ABC, abstractmethod
 from typing import Any
 
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import ActiveLoop, EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
-from sqlalchemy.exc import SQLAlchemyError
-from sqlalchemy.orm import Session
 
 from bot import storage
 from bot.exercises import EXERCISE_SLOTS, EXERCISES, rating_change
-from bot.settings import Settings
-
-logger = logging.getLogger(__name__)
 
 
 def _intent(tracker: Tracker) -> str | None:
@@ -33,14 +27,12 @@ class ActionStartExercise(Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[EventType]:
         exercise = EXERCISES.get(_intent(tracker) or "", "self_compassion_break")
-        run_id = None
-        try:
-            with Session(storage.engine_for(Settings.load().database_url)) as session:
-                run_id = storage.start_run(session, tracker.sender_id, exercise).id
-                session.commit()
-        except (SQLAlchemyError, OSError):
-            # The exercise still helps the person; only the record is lost, and we say so in logs.
-            logger.exception("could not record the start of an exercise run")
+        # The exercise still helps the person if the database is down; only the record is lost.
+        run_id = storage.attempt(
+            "record the start of an exercise run",
+            lambda session: storage.start_run(session, tracker.sender_id, exercise).id,
+            None,
+        )
         return [SlotSet(slot, None) for slot in EXERCISE_SLOTS] + [
             SlotSet("exercise_run_id", run_id)
         ]
@@ -59,12 +51,11 @@ class _EndExercise(Action, ABC):
         pre, post = tracker.get_slot("pre_rating"), tracker.get_slot("post_rating")
         run_id = tracker.get_slot("exercise_run_id")
         if run_id:
-            try:
-                with Session(storage.engine_for(Settings.load().database_url)) as session:
-                    storage.end_run(session, run_id, self.status, pre, post)
-                    session.commit()
-            except (SQLAlchemyError, OSError):
-                logger.exception("could not record the end of an exercise run")
+            storage.attempt(
+                "record the end of an exercise run",
+                lambda session: storage.end_run(session, run_id, self.status, pre, post),
+                None,
+            )
         return rating_change(pre, post)
 
 
@@ -108,10 +99,9 @@ class ActionRecordBackdraft(Action):
     ) -> list[EventType]:
         run_id = tracker.get_slot("exercise_run_id")
         if run_id:
-            try:
-                with Session(storage.engine_for(Settings.load().database_url)) as session:
-                    storage.record_backdraft(session, run_id)
-                    session.commit()
-            except (SQLAlchemyError, OSError):
-                logger.exception("could not record backdraft on an exercise run")
+            storage.attempt(
+                "record backdraft on an exercise run",
+                lambda session: storage.record_backdraft(session, run_id),
+                None,
+            )
         return []

@@ -15,7 +15,6 @@ from typing import Any
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, ReminderScheduled, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
-from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
 from bot import handoff, storage
@@ -29,12 +28,6 @@ CLOCK_SLACK = dt.timedelta(seconds=5)
 # One name per conversation: a new request's reminder replaces an old one still pending.
 TIMEOUT_REMINDER = "handoff_timeout"
 TIMEOUT_INTENT = "EXTERNAL_handoff_timeout"
-DB_ERRORS = (SQLAlchemyError, OSError)
-
-
-def _session(settings: Settings) -> Session:
-    # Loaded fields stay readable after commit, so the notice is sent without holding the DB.
-    return Session(storage.engine_for(settings.database_url), expire_on_commit=False)
 
 
 def _nobody_can_join(dispatcher: CollectingDispatcher, tracker: Tracker) -> list[EventType]:
@@ -53,6 +46,21 @@ def _already_open(dispatcher: CollectingDispatcher, record: handoff.Handoff) -> 
     return [SlotSet("handoff", handoff.REQUESTED)]
 
 
+def _record_unavailable(record: handoff.Handoff, reason: str) -> bool:
+    """Record that no responder could be told; False when one accepted all the same."""
+    try:
+        storage.attempt(
+            f"record that handoff {record.id} is unavailable",
+            lambda session: handoff.mark_unavailable(session, record.id, reason),
+            None,
+        )
+    except handoff.HandoffError:
+        # A responder accepted although the notice looked failed (a slow webhook that got
+        # through); their acceptance reaches the person right after this.
+        return False
+    return True
+
+
 class ActionRequestHandoff(Action):
     """Asks responders for a person, and tells the person honestly whether anyone was asked."""
 
@@ -64,32 +72,22 @@ class ActionRequestHandoff(Action):
     ) -> list[EventType]:
         settings = Settings.load()
         category = tracker.get_slot("risk_category") or handoff.ASKED_FOR_PERSON
-        try:
-            with _session(settings) as session:
-                record, created = handoff.request(
-                    session, tracker.sender_id, category, settings.handoff_timeout_seconds
-                )
-                session.commit()
-        except DB_ERRORS:
+        opened = storage.attempt(
+            f"record a handoff request ({category})",
+            lambda session: handoff.request(
+                session, tracker.sender_id, category, settings.handoff_timeout_seconds
+            ),
+            None,
+        )
+        if opened is None:
             # No record means no responder could ever accept: say so, and give the lines.
-            logger.exception("could not record a handoff request (%s)", category)
             return _nobody_can_join(dispatcher, tracker)
+        record, created = opened
         if not created:
             return _already_open(dispatcher, record)
 
         error = await asyncio.to_thread(handoff.notify, record, settings)
-        if error is not None:
-            try:
-                with _session(settings) as session:
-                    handoff.mark_unavailable(session, record.id, error)
-                    session.commit()
-            except handoff.HandoffError:
-                # A responder accepted although the notice looked failed (a slow webhook that
-                # got through); their acceptance reaches the person right after this.
-                error = None
-            except DB_ERRORS:
-                logger.exception("handoff %s: could not record that it is unavailable", record.id)
-        if error is not None:
+        if error is not None and _record_unavailable(record, error):
             logger.info("handoff %s (%s): unavailable: %s", record.id, category, error)
             return _nobody_can_join(dispatcher, tracker)
 
@@ -117,19 +115,15 @@ class ActionHandoffTimeout(Action):
     ) -> list[EventType]:
         if tracker.get_slot("handoff") != handoff.REQUESTED:
             return []  # accepted, or the person already heard how it ended
-        try:
-            with _session(Settings.load()) as session:
-                handoff.expire(
-                    session, now=storage.utcnow() + CLOCK_SLACK, conversation_id=tracker.sender_id
-                )
-                latest = handoff.latest_for(session, tracker.sender_id)
-                status = latest.status if latest is not None else None
-                session.commit()
-        except DB_ERRORS:
+        timed_out = storage.attempt(
+            "check a handoff at its timeout",
+            lambda session: handoff.timed_out(
+                session, tracker.sender_id, storage.utcnow() + CLOCK_SLACK
+            ),
             # Nobody can accept while the database is down, so the wait is over either way.
-            logger.exception("could not check a handoff at its timeout")
-            status = handoff.TIMED_OUT
-        if status != handoff.TIMED_OUT:
+            True,
+        )
+        if not timed_out:
             return []  # a responder accepted in time, or this reminder is older than the request
         dispatcher.utter_message(response="utter_handoff_timed_out")
         dispatcher.utter_message(response="utter_crisis_lines")
@@ -145,15 +139,14 @@ class ActionHandoffAccepted(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[EventType]:
-        try:
-            with _session(Settings.load()) as session:
-                record = handoff.open_for(session, tracker.sender_id)
-        except DB_ERRORS:
-            logger.exception("could not confirm an accepted handoff")
-            return []
-        if record is None or record.status != handoff.ACCEPTED:
+        record = storage.attempt(
+            "confirm an accepted handoff",
+            lambda session: handoff.accepted_for(session, tracker.sender_id),
+            None,
+        )
+        if record is None:
             # Never say a person is here on the strength of a trigger alone.
-            logger.warning("handoff accepted trigger without an accepted handoff")
+            logger.warning("handoff accepted trigger, but no accepted handoff on record")
             return []
         logger.info("handoff %s: accepted", record.id)
         return _already_open(dispatcher, record)
@@ -168,17 +161,13 @@ class ActionRelayResponder(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[EventType]:
-        try:
-            with _session(Settings.load()) as session:
-                record = handoff.open_for(session, tracker.sender_id)
-                if record is None or record.status != handoff.ACCEPTED:
-                    return []
-                messages = handoff.pending_messages(session, record.id)
-                texts = [message.text for message in messages]
-                handoff.mark_delivered(messages)
-                session.commit()
-        except DB_ERRORS:
-            logger.exception("could not read a responder's messages")
+        def take(session: Session) -> tuple[handoff.Handoff | None, list[str]]:
+            record = handoff.accepted_for(session, tracker.sender_id)
+            return record, [] if record is None else handoff.deliver(session, record.id)
+
+        nothing: tuple[handoff.Handoff | None, list[str]] = (None, [])
+        record, texts = storage.attempt("read a responder's messages", take, nothing)
+        if record is None:
             return []
         logger.info("handoff %s: relayed %d responder message(s)", record.id, len(texts))
         for text in texts:
@@ -211,13 +200,13 @@ class ActionHandoffHold(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[EventType]:
-        try:
-            with _session(Settings.load()) as session:
-                record = handoff.open_for(session, tracker.sender_id)
-        except DB_ERRORS:
-            logger.exception("could not check a held conversation's handoff")
-            return []
-        if record is not None and record.status == handoff.ACCEPTED:
+        held = storage.attempt(
+            "check a held conversation's handoff",
+            lambda session: handoff.accepted_for(session, tracker.sender_id) is not None,
+            # Unknown: saying the responder left could be false, so stay quiet.
+            True,
+        )
+        if held:
             return []
         # Released while Rasa could not be told: silence would leave the person talking to
         # nobody, so they hear that the responder left.

@@ -34,8 +34,9 @@ from rasa.core.brokers.broker import EventBroker
 from sqlalchemy import Column, DateTime, String, func
 from sqlalchemy.orm import Session
 
+from bot.resources import REGIONS
 from bot.settings import Settings
-from bot.storage import Base, engine_for, utcnow
+from bot.storage import Base, open_session, utcnow
 
 logger = logging.getLogger(__name__)
 
@@ -44,7 +45,7 @@ CUMULATIVE_CHECK = "cumulative_check"
 KINDS = (CRISIS, CRISIS_CHECK, CUE, BACKDRAFT, CUMULATIVE_CHECK)
 CHECK_FORM = "crisis_check_form"
 REGION_SLOT = "region"
-# Anything in the region slot that is not a region code is stored as this, never as itself:
+# Anything in the region slot that is not one of its values is stored as this, never as itself:
 # the slot is filled from what the person says.
 REGION_OTHER = "other"
 # Rasa's own bookkeeping, never something the person saw.
@@ -77,9 +78,6 @@ CLOSE_TIMEOUT_S = 5.0
 # Names are identifiers: intents, responses, actions, categories, cues, detectors. A value that
 # does not look like one is not kept, so free text can never slip into a column.
 _NAME = re.compile(r"[A-Za-z0-9_+\-./]{1,64}")
-# Region codes as the region slot holds them (us, uk, ...), the fallback "other", and "int"
-# for the international directory.
-_REGION = re.compile(r"[a-z]{2}|other|int")
 # Deterministic record ids: a re-published event (Rasa's fail-safe store, `rasa export`)
 # updates its record instead of adding a second one.
 _ID_NAMESPACE = uuid.UUID("6f1c3a52-2a0e-4c59-9a43-0f5b1c7e4d21")
@@ -114,13 +112,14 @@ class _Row:
     conversation_id: str
     at: dt.datetime
     kind: str
-    detector: str | None
-    category: str | None
-    risk_level: str | None
     intent: str | None
-    cues: str | None
-    shown: str
-    region: str | None
+    detector: str | None = None
+    category: str | None = None
+    risk_level: str | None = None
+    cues: str | None = None
+    # Both are set on every save, from what is shown so far and the region then in force.
+    shown: str = ""
+    region: str | None = None
 
 
 @dataclass
@@ -162,11 +161,11 @@ def _name(value: Any) -> str | None:
 
 
 def _region(value: Any) -> str | None:
-    """A region code from the region slot; anything else becomes "other"."""
+    """A value of the region slot; anything else becomes "other"."""
     if value is None:
         return None
     code = value.lower() if isinstance(value, str) else ""
-    return code if _REGION.fullmatch(code) else REGION_OTHER
+    return code if code in REGIONS else REGION_OTHER
 
 
 def _when(event: dict[str, Any]) -> dt.datetime:
@@ -259,7 +258,7 @@ class _Writer:
     def _write(self, rows: list[_Row]) -> None:
         for attempt in range(len(RETRY_PAUSES_S) + 1):
             try:
-                with Session(engine_for(self._url)) as session:
+                with open_session(self._url) as session:
                     for row in rows:
                         session.merge(AuditRecord(**asdict(row)))
                     session.commit()
@@ -407,8 +406,6 @@ class AuditEventBroker(EventBroker):  # type: ignore[misc]
             risk_level=_name(signals.get("risk_level")),
             intent=intent,
             cues=",".join(cue_names) or None,
-            shown="",
-            region=state.region,
         )
         self._open(state, _Open(row=row))
 
@@ -438,13 +435,7 @@ class AuditEventBroker(EventBroker):  # type: ignore[misc]
             conversation_id=sender_id,
             at=_when(event),
             kind=CUMULATIVE_CHECK,
-            detector=None,
-            category=None,
-            risk_level=None,
             intent=state.turn_intent,
-            cues=None,
-            shown="",
-            region=state.region,
         )
         self._open(state, _Open(row=row, shown=[CHECK_FORM], turns_left=2))
 

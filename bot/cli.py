@@ -200,10 +200,12 @@ def _cmd_validate(args: argparse.Namespace) -> int:
 
 def _load_resources() -> Directory | None:
     """The checked crisis-line directory, or None after printing every problem in it."""
+    import datetime as dt
+
     from bot.resources import ResourceError, load_directory
 
     try:
-        return load_directory()
+        return load_directory(today=dt.date.today())
     except ResourceError as error:
         for problem in error.problems:
             print(problem)

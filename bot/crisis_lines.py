@@ -1,13 +1,29 @@
-"""Writes domain/crisis_lines.yml: the lines for each region and risk, from data/resources/."""
+"""Writes domain/crisis_lines.yml: the lines for each region and risk, from data/resources/.
+
+The sentences come from data/resources/wording/utter_crisis_lines.yml, so staff can change the
+wording without reading code. Only grammar is decided here: how lists are joined ("a, b, or c",
+"a and b", "112 or 999") and "the" before "United ...".
+"""
 
 from __future__ import annotations
 
 import re
+import string
+from pathlib import Path
 from typing import Any
 
 import yaml
 
-from bot.resources import GENERAL, RISK_CATEGORIES, Directory, Emergency, Line, Referral, Region
+from bot.resources import (
+    GENERAL,
+    RESOURCES_DIR,
+    RISK_CATEGORIES,
+    Directory,
+    Emergency,
+    Line,
+    Referral,
+    Region,
+)
 from bot.settings import DOMAIN_DIR
 
 OUTPUT = DOMAIN_DIR / "crisis_lines.yml"
@@ -22,19 +38,59 @@ HEADER = """\
 # unconditional variation is for when the region is not known: Rasa prefers any matching
 # conditional variation to it.
 """
-ASK_COUNTRY = "Tell me which country you're in and I'll show the lines there."
-ELSEWHERE_BUTTON = {"title": "Somewhere else", "payload": "I'm somewhere else"}
+WORDING = RESOURCES_DIR / "wording" / "utter_crisis_lines.yml"
+# Each piece of wording and the fields it must fill in: dropping one would drop a number or a name.
+_FIELDS = {
+    "emergency": {"numbers"},
+    "emergency_in_part": {"numbers", "place"},
+    "line": {"name", "details"},
+    "free": set(),
+    "any_time": set(),
+    "call": {"number"},
+    "call_or_text": {"number"},
+    "text": {"number"},
+    "text_keyword": {"keyword", "number"},
+    "chat": {"address"},
+    "web": {"address"},
+    "unknown_emergency": {"numbers_by_place"},
+    "numbers_in_places": {"numbers", "places"},
+    "main_line": {"places", "line"},
+    "main_line_named": {"name", "ways"},
+    "ask_country": set(),
+    "country_payload": {"place"},
+    "elsewhere_title": set(),
+    "elsewhere_payload": set(),
+}
+
+
+def load_wording(path: Path = WORDING) -> dict[str, str]:
+    """The wording, each piece checked to fill in exactly its fields; ValueError otherwise."""
+    data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    wording = {key: value for key, value in data.items() if key != "version"}
+    problems = [f"unknown piece {key!r}" for key in sorted(set(wording) - set(_FIELDS))]
+    for key, fields in _FIELDS.items():
+        text = wording.get(key)
+        if not isinstance(text, str):
+            problems.append(f"{key} must be text")
+            continue
+        found = {field for _, field, _, _ in string.Formatter().parse(text) if field is not None}
+        if found != fields:
+            problems.append(f"{key} fills in {sorted(found)}, expected {sorted(fields)}")
+    if problems:
+        raise ValueError(f"{path}: " + "; ".join(problems))
+    return wording
 
 
 def render(directory: Directory) -> str:
     """The whole generated domain file, header included."""
+    words = load_wording()
     variations: list[dict[str, Any]] = []
     for region in directory.regions:
         for category in RISK_CATEGORIES:
             variations.append(
                 {
                     "condition": _condition(region.code, category),
-                    "text": _text(directory.lines_for(region.code, category)),
+                    "text": _text(words, directory.lines_for(region.code, category)),
                 }
             )
         variations.append(
@@ -42,10 +98,10 @@ def render(directory: Directory) -> str:
                 # Without the empty risk_category, this would also match when one is set, and
                 # Rasa would pick at random between it and the specific variation.
                 "condition": _condition(region.code, None),
-                "text": _text(directory.lines_for(region.code, GENERAL)),
+                "text": _text(words, directory.lines_for(region.code, GENERAL)),
             }
         )
-    variations.append(_unknown_region(directory))
+    variations.append(_unknown_region(words, directory))
     body = yaml.dump(
         {"responses": {RESPONSE: variations}},
         Dumper=_Dumper,
@@ -65,49 +121,56 @@ def _condition(region: str, category: str | None) -> list[dict[str, Any]]:
     ]
 
 
-def _text(referral: Referral) -> str:
+def _text(words: dict[str, str], referral: Referral) -> str:
     """The emergency number first, then one line per service."""
-    return "\n".join([_emergency(referral.emergency), *map(_line, referral.lines)])
+    lines = [_line(words, line) for line in referral.lines]
+    return "\n".join([_emergency(words, referral.emergency), *lines])
 
 
-def _emergency(emergency: Emergency) -> str:
+def _numbers(emergency: Emergency) -> str:
+    """The emergency number and any other that works as well: "112 or 999"."""
+    return " or ".join((emergency.number, *emergency.also))
+
+
+def _emergency(words: dict[str, str], emergency: Emergency) -> str:
     """The first line of every variation: the emergency number."""
-    numbers = " or ".join((emergency.number, *emergency.also))
     if emergency.applies_in:
-        return (
-            f"If you're in danger right now, call your local emergency number "
-            f"({numbers} in {emergency.applies_in})."
+        return words["emergency_in_part"].format(
+            numbers=_numbers(emergency), place=emergency.applies_in
         )
-    return f"If you're in danger right now, call {numbers}."
+    return words["emergency"].format(numbers=_numbers(emergency))
 
 
-def _line(line: Line) -> str:
+def _line(words: dict[str, str], line: Line) -> str:
     """One service on one line, such as "- Samaritans: call 116 123, free, any time."."""
-    extras = ["free"] if line.free else []
+    details = [_join(_ways(words, line, chat=True))]
+    if line.free:
+        details.append(words["free"])
     if line.hours == "24/7":
-        extras.append("any time")
+        details.append(words["any_time"])
     elif line.hours != "see source":
-        extras.append(line.hours)
-    return f"- {line.name}: {_join(_ways(line, chat=True))}{''.join(', ' + e for e in extras)}."
+        details.append(line.hours)
+    return words["line"].format(name=line.name, details=", ".join(details))
 
 
-def _ways(line: Line, chat: bool) -> list[str]:
+def _ways(words: dict[str, str], line: Line, chat: bool) -> list[str]:
     """How to reach the line, a call and a text to one number said once ("call or text 988")."""
     called = {c.address for c in line.channels if c.type == "call"}
     texted = {c.address for c in line.channels if c.type == "text" and not c.keyword}
     ways = []
     for channel in line.channels:
-        if channel.type == "call":
-            both = channel.address in texted
-            ways.append(f"call {'or text ' if both else ''}{channel.address}")
-        elif channel.type == "text" and channel.keyword:
-            ways.append(f"text {channel.keyword} to {channel.address}")
-        elif channel.type == "text" and channel.address not in called:
-            ways.append(f"text {channel.address}")
-        elif channel.type == "chat" and chat:
-            ways.append(f"chat at {channel.address}")
-        elif channel.type == "web":
-            ways.append(f"visit {channel.address}")
+        kind, address = channel.type, channel.address
+        if kind == "call":
+            key = "call_or_text" if address in texted else "call"
+            ways.append(words[key].format(number=address))
+        elif kind == "text" and channel.keyword:
+            ways.append(words["text_keyword"].format(keyword=channel.keyword, number=address))
+        elif kind == "text" and address not in called:
+            ways.append(words["text"].format(number=address))
+        elif kind == "chat" and chat:
+            ways.append(words["chat"].format(address=address))
+        elif kind == "web":
+            ways.append(words["web"].format(address=address))
     return ways
 
 
@@ -116,38 +179,48 @@ def _join(parts: list[str], last: str = ", or ") -> str:
     return parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + last + parts[-1]
 
 
-def _unknown_region(directory: Directory) -> dict[str, Any]:
+def _unknown_region(words: dict[str, str], directory: Directory) -> dict[str, Any]:
     """Every region's emergency number and main line, then a question and a button per country."""
     emergencies: dict[str, list[str]] = {}
-    for region in directory.regions:
-        found = region.emergency
-        numbers = " or ".join((found.number, *found.also))
-        emergencies.setdefault(numbers, []).append(found.applies_in or _place(region.name))
-    first = ", ".join(f"{n} in {_join(places, ' and ')}" for n, places in emergencies.items())
     mains: dict[str, list[str]] = {}
     for region in directory.regions:
-        mains.setdefault(_main_line(region), []).append(region.name)
-    lines = [f"- {_join(places, ' and ')}: {way}." for way, places in mains.items()]
+        place = region.emergency.applies_in or _place(region.name)
+        emergencies.setdefault(_numbers(region.emergency), []).append(place)
+        mains.setdefault(_main_line(words, region), []).append(region.name)
+    numbers_by_place = ", ".join(
+        words["numbers_in_places"].format(numbers=numbers, places=_join(places, " and "))
+        for numbers, places in emergencies.items()
+    )
     text = "\n".join(
         [
-            f"If you're in danger right now, call your local emergency number: {first}.",
-            *lines,
-            ASK_COUNTRY,
+            words["unknown_emergency"].format(numbers_by_place=numbers_by_place),
+            *(
+                words["main_line"].format(places=_join(places, " and "), line=line)
+                for line, places in mains.items()
+            ),
+            words["ask_country"],
         ]
     )
     buttons = [
-        {"title": region.name, "payload": f"I'm in {_place(region.name)}"}
+        {
+            "title": region.name,
+            "payload": words["country_payload"].format(place=_place(region.name)),
+        }
         for region in directory.regions
         if region.code != "other"
     ]
-    return {"text": text, "buttons": [*buttons, ELSEWHERE_BUTTON]}
+    elsewhere = {"title": words["elsewhere_title"], "payload": words["elsewhere_payload"]}
+    return {"text": text, "buttons": [*buttons, elsewhere]}
 
 
-def _main_line(region: Region) -> str:
+def _main_line(words: dict[str, str], region: Region) -> str:
     """The region's first general line, short: "Samaritans, call 116 123", "call or text 988"."""
     line = next(line for line in region.lines if GENERAL in line.categories)
-    ways = _join(_ways(line, chat=False))
-    return ways if _named_by_its_number(line) else f"{line.name}, {ways}"
+    # Chat is left out to keep it short, unless it is the only way to reach the line.
+    ways = _join(_ways(words, line, chat=False) or _ways(words, line, chat=True))
+    if _named_by_its_number(line):
+        return ways
+    return words["main_line_named"].format(name=line.name, ways=ways)
 
 
 def _named_by_its_number(line: Line) -> bool:

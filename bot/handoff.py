@@ -9,6 +9,7 @@ wrote; a responder's own words wait here only until the bot has delivered them.
 from __future__ import annotations
 
 import datetime as dt
+import http.client
 import json
 import logging
 import urllib.error
@@ -83,13 +84,19 @@ class ResponderMessage(Base):  # type: ignore[valid-type,misc]
     delivered_at = Column(DateTime, nullable=True)
 
 
+def _stands(handoff: Handoff) -> str:
+    return f"handoff {handoff.id} is {handoff.status.replace('_', ' ')}"
+
+
 def _move(handoff: Handoff, status: str) -> None:
     if status not in _NEXT.get(handoff.status, set()):
-        raise HandoffError(
-            f"handoff {handoff.id} is {handoff.status.replace('_', ' ')}; "
-            f"it cannot be {_VERB[status]}"
-        )
+        raise HandoffError(f"{_stands(handoff)}; it cannot be {_VERB[status]}")
     handoff.status = status
+
+
+def _display_name(responder: str) -> str:
+    """A responder's name as stored and shown: single spaces, at most RESPONDER_NAME_LEN."""
+    return " ".join(responder.split())[:RESPONDER_NAME_LEN]
 
 
 def get(session: Session, handoff_id: str) -> Handoff:
@@ -100,24 +107,28 @@ def get(session: Session, handoff_id: str) -> Handoff:
     return handoff
 
 
-def open_for(session: Session, conversation_id: str) -> Handoff | None:
-    """The conversation's requested or accepted handoff, if it has one."""
+def _newest(session: Session, conversation_id: str, *conditions: Any) -> Handoff | None:
     return (
         session.query(Handoff)
-        .filter(Handoff.conversation_id == conversation_id, Handoff.status.in_(OPEN))
+        .filter(Handoff.conversation_id == conversation_id, *conditions)
         .order_by(Handoff.requested_at.desc())
         .first()
     )
+
+
+def open_for(session: Session, conversation_id: str) -> Handoff | None:
+    """The conversation's requested or accepted handoff, if it has one."""
+    return _newest(session, conversation_id, Handoff.status.in_(OPEN))
 
 
 def latest_for(session: Session, conversation_id: str) -> Handoff | None:
     """The conversation's most recent handoff, whatever became of it."""
-    return (
-        session.query(Handoff)
-        .filter(Handoff.conversation_id == conversation_id)
-        .order_by(Handoff.requested_at.desc())
-        .first()
-    )
+    return _newest(session, conversation_id)
+
+
+def accepted_for(session: Session, conversation_id: str) -> Handoff | None:
+    """The conversation's handoff a responder holds right now, if any."""
+    return _newest(session, conversation_id, Handoff.status == ACCEPTED)
 
 
 def request(
@@ -152,7 +163,7 @@ def mark_unavailable(session: Session, handoff_id: str, reason: str) -> Handoff:
 
 def accept(session: Session, handoff_id: str, responder: str) -> Handoff:
     """A responder takes a waiting request; refused once it was released or timed out."""
-    name = " ".join(responder.split())
+    name = _display_name(responder)
     if not name:
         raise HandoffError("a responder name is needed: the person is told who joined")
     handoff = get(session, handoff_id)
@@ -162,8 +173,23 @@ def accept(session: Session, handoff_id: str, responder: str) -> Handoff:
             "person is told nobody could join"
         )
     _move(handoff, ACCEPTED)
-    handoff.responder = name[:RESPONDER_NAME_LEN]
+    handoff.responder = name
     handoff.accepted_at = utcnow()
+    return handoff
+
+
+def held_by(session: Session, handoff_id: str, responder: str) -> Handoff:
+    """The handoff, for the responder who accepted it and only while they hold it."""
+    handoff = get(session, handoff_id)
+    if handoff.status != ACCEPTED:
+        raise HandoffError(
+            f"{_stands(handoff)}; the conversation is shown only while a handoff is accepted, "
+            "to the responder who accepted it"
+        )
+    if _display_name(responder).casefold() != handoff.responder.casefold():
+        raise HandoffError(
+            f"handoff {handoff_id} was accepted by someone else; only they can read it"
+        )
     return handoff
 
 
@@ -187,19 +213,33 @@ def snapshot(handoff: Handoff) -> dict[str, Any]:
     return {f: getattr(handoff, f) for f in ("status", "responder", "accepted_at", "released_at")}
 
 
-def expire(
+def overdue(
     session: Session, now: dt.datetime | None = None, conversation_id: str | None = None
 ) -> list[Handoff]:
-    """Time out every request still waiting at `now` (one conversation's, or all)."""
+    """Requests still waiting past their timeout at `now` (one conversation's, or all)."""
     query = session.query(Handoff).filter(
         Handoff.status == REQUESTED, Handoff.timeout_at <= (now or utcnow())
     )
     if conversation_id is not None:
         query = query.filter(Handoff.conversation_id == conversation_id)
-    overdue = query.all()
-    for handoff in overdue:
+    return list(query.all())
+
+
+def expire(
+    session: Session, now: dt.datetime | None = None, conversation_id: str | None = None
+) -> list[Handoff]:
+    """Time out every request still waiting at `now` (one conversation's, or all)."""
+    found = overdue(session, now, conversation_id)
+    for handoff in found:
         _move(handoff, TIMED_OUT)
-    return overdue
+    return found
+
+
+def timed_out(session: Session, conversation_id: str, now: dt.datetime) -> bool:
+    """Whether the conversation's latest request ended unanswered, once overdue ones are expired."""
+    expire(session, now=now, conversation_id=conversation_id)
+    latest = latest_for(session, conversation_id)
+    return latest is not None and latest.status == TIMED_OUT
 
 
 def recent(session: Session, since: dt.datetime) -> list[Handoff]:
@@ -216,10 +256,7 @@ def add_message(session: Session, handoff_id: str, text: str) -> ResponderMessag
     """Queue a responder's words for the bot to deliver; only while the handoff is accepted."""
     handoff = get(session, handoff_id)
     if handoff.status != ACCEPTED:
-        raise HandoffError(
-            f"handoff {handoff_id} is {handoff.status.replace('_', ' ')}; "
-            "only an accepted handoff can carry messages"
-        )
+        raise HandoffError(f"{_stands(handoff)}; only an accepted handoff can carry messages")
     if not text.strip():
         raise HandoffError("the message is empty")
     message = ResponderMessage(handoff_id=handoff_id, text=text.strip())
@@ -228,22 +265,21 @@ def add_message(session: Session, handoff_id: str, text: str) -> ResponderMessag
     return message
 
 
-def pending_messages(session: Session, handoff_id: str) -> list[ResponderMessage]:
-    """A handoff's undelivered responder messages, oldest first."""
-    return (
+def deliver(session: Session, handoff_id: str) -> list[str]:
+    """A handoff's undelivered words, oldest first, for the bot to send; our copy is blanked."""
+    messages = (
         session.query(ResponderMessage)
         .filter(ResponderMessage.handoff_id == handoff_id, ResponderMessage.delivered_at.is_(None))
         .order_by(ResponderMessage.id)
         .all()
     )
-
-
-def mark_delivered(messages: list[ResponderMessage]) -> None:
-    """Delivered words leave our table: the transcript is now their only home."""
+    texts = [message.text for message in messages]
     now = utcnow()
     for message in messages:
+        # From here on the transcript is the words' only home.
         message.delivered_at = now
         message.text = ""
+    return texts
 
 
 def withdraw(session: Session, message_id: int) -> bool:
@@ -313,7 +349,8 @@ def notify(handoff: Handoff, settings: Settings) -> str | None:
         reason = f"webhook answered HTTP {error.code}"
     except urllib.error.URLError as error:
         reason = _unreachable(error.reason)
-    except (OSError, ValueError) as error:
+    except (OSError, ValueError, http.client.HTTPException) as error:
+        # HTTPException: something answered that does not speak HTTP (a wrong port).
         reason = _unreachable(error)
     else:
         return None

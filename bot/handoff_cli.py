@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import http.client
 import json
 import shlex
 import sys
@@ -27,7 +28,7 @@ from bot.settings import Settings
 # Triggering an intent waits for the action server and the database; this is generous.
 RASA_TIMEOUT_S = 30.0
 # `list` shows open handoffs and everything requested within this window.
-RECENT = dt.timedelta(hours=24)
+RECENT_HOURS = 24
 EXTERNAL_PREFIX = "EXTERNAL: "  # how Rasa writes triggered intents into the transcript
 
 
@@ -62,14 +63,22 @@ class Rasa:
             raise _http_error(error.code, self._token is not None) from None
         except urllib.error.URLError as error:
             if isinstance(error.reason, TimeoutError):
-                raise RasaError(f"Rasa at {self.url} did not answer in time", None) from None
+                raise self._no_answer(error.reason) from None
+            # Refused, no such host: the request never went out.
             raise RasaError(
                 f"cannot reach Rasa at {self.url} ({type(error.reason).__name__}); is it "
                 "running, and is RASA_URL right?",
                 False,
             ) from None
-        except TimeoutError:
-            raise RasaError(f"Rasa at {self.url} did not answer in time", None) from None
+        except (OSError, ValueError, http.client.HTTPException) as error:
+            raise self._no_answer(error) from None
+
+    def _no_answer(self, cause: Exception) -> RasaError:
+        """The request went out but no usable answer came back, so it may have run."""
+        if isinstance(cause, TimeoutError):
+            return RasaError(f"Rasa at {self.url} did not answer in time", None)
+        # Something answered that is not Rasa's API: a wrong port, a proxy's error page.
+        return RasaError(f"Rasa at {self.url} gave no usable answer ({type(cause).__name__})", None)
 
     def trigger(self, conversation_id: str, intent: str) -> dict[str, Any]:
         """Run an intent in a conversation; the conversation's slots afterwards."""
@@ -129,16 +138,12 @@ def _ending(record: handoff.Handoff, now: dt.datetime) -> str:
     return record.notify_error or ""
 
 
-def _session(settings: Settings) -> Session:
-    return Session(storage.engine_for(settings.database_url), expire_on_commit=False)
-
-
 def _cmd_list(settings: Settings, rasa: Rasa, args: argparse.Namespace) -> int:
     now = storage.utcnow()
-    with _session(settings) as session:
-        rows = handoff.recent(session, since=now - RECENT)
+    with storage.open_session(settings.database_url) as session:
+        rows = handoff.recent(session, since=now - dt.timedelta(hours=RECENT_HOURS))
     if not rows:
-        print("no open handoffs, and none requested in the last 24 hours")
+        print(f"no open handoffs, and none requested in the last {RECENT_HOURS} hours")
         return 0
     print(f"{'id':<37}{'category':<27}{'status':<12}{'asked':>7}  {'responder':<16}state")
     for row in rows:
@@ -158,7 +163,7 @@ def _change_and_tell(
     told: Callable[[dict[str, Any]], bool],
 ) -> tuple[handoff.Handoff, str | None]:
     """Apply a change, run its intent, undo it when the person was certainly not told."""
-    with _session(settings) as session:
+    with storage.open_session(settings.database_url) as session:
         before = handoff.snapshot(handoff.get(session, handoff_id))
         record = change(session)
         session.commit()
@@ -179,7 +184,7 @@ def _change_and_tell(
 
 
 def _restore(settings: Settings, handoff_id: str, before: dict[str, Any]) -> None:
-    with _session(settings) as session:
+    with storage.open_session(settings.database_url) as session:
         handoff.restore(session, handoff_id, before)
         session.commit()
 
@@ -222,7 +227,7 @@ def _cmd_release(settings: Settings, rasa: Rasa, args: argparse.Namespace) -> in
 
 
 def _cmd_say(settings: Settings, rasa: Rasa, args: argparse.Namespace) -> int:
-    with _session(settings) as session:
+    with storage.open_session(settings.database_url) as session:
         message = handoff.add_message(session, args.id, args.text)
         conversation_id = handoff.get(session, args.id).conversation_id
         session.commit()
@@ -231,7 +236,7 @@ def _cmd_say(settings: Settings, rasa: Rasa, args: argparse.Namespace) -> int:
         rasa.trigger(conversation_id, "EXTERNAL_responder_message")
     except RasaError as error:
         problem = str(error)
-    with _session(settings) as session:
+    with storage.open_session(settings.database_url) as session:
         # Undelivered words are dropped rather than left to surface later, out of context.
         withdrawn = handoff.withdraw(session, message.id)
         session.commit()
@@ -246,17 +251,8 @@ def _cmd_say(settings: Settings, rasa: Rasa, args: argparse.Namespace) -> int:
 
 
 def _cmd_show(settings: Settings, rasa: Rasa, args: argparse.Namespace) -> int:
-    with _session(settings) as session:
-        record = handoff.get(session, args.id)
-    if record.status != handoff.ACCEPTED:
-        raise handoff.HandoffError(
-            f"handoff {args.id} is {record.status.replace('_', ' ')}; the conversation is shown "
-            "only while a handoff is accepted, to the responder who accepted it"
-        )
-    if " ".join(args.responder.split()).casefold() != record.responder.casefold():
-        raise handoff.HandoffError(
-            f"handoff {args.id} was accepted by someone else; only they can read it"
-        )
+    with storage.open_session(settings.database_url) as session:
+        record = handoff.held_by(session, args.id, args.responder)
     since = record.requested_at.replace(tzinfo=dt.timezone.utc).timestamp()
     for event in rasa.events(record.conversation_id):
         line = _transcript_line(event, since)
@@ -284,24 +280,30 @@ def _transcript_line(event: dict[str, Any], since: float) -> str | None:
 
 
 def _cmd_expire(settings: Settings, rasa: Rasa, args: argparse.Namespace) -> int:
-    with _session(settings) as session:
-        overdue = handoff.expire(session)
-        session.commit()
-    if not overdue:
+    # The timeout action in the conversation marks the request and tells the person, so a
+    # request stays waiting (and a later `expire` retries) until the person has been told.
+    with storage.open_session(settings.database_url) as session:
+        waiting = [(record.id, record.conversation_id) for record in handoff.overdue(session)]
+    if not waiting:
         print("no request is waiting past its timeout")
         return 0
     failed = 0
-    for record in overdue:
+    for handoff_id, conversation_id in waiting:
         try:
-            rasa.trigger(record.conversation_id, "EXTERNAL_handoff_timeout")
-            print(f"{record.id}: timed out; the person was told nobody could join")
+            rasa.trigger(conversation_id, "EXTERNAL_handoff_timeout")
         except RasaError as error:
             failed += 1
-            print(
-                f"{record.id}: timed out, but the person was not told yet ({error}); the "
-                "reminder tells them when Rasa is back",
-                file=sys.stderr,
-            )
+            print(f"{handoff_id}: the person was not told ({error}); run expire again",
+                  file=sys.stderr)  # fmt: skip
+            continue
+        with storage.open_session(settings.database_url) as session:
+            told = handoff.get(session, handoff_id).status == handoff.TIMED_OUT
+        if told:
+            print(f"{handoff_id}: timed out; the person was told nobody could join")
+        else:
+            failed += 1
+            print(f"{handoff_id}: Rasa answered but the timeout action did not run (is the "
+                  "action server up?); run expire again", file=sys.stderr)  # fmt: skip
     return 1 if failed else 0
 
 
@@ -333,7 +335,9 @@ def add_parser(sub: Any) -> None:
         description="Uses BOT_DATABASE_URL (our tables), RASA_URL and RASA_TOKEN (Rasa's API).",
     )
     actions = parser.add_subparsers(dest="action", required=True)
-    actions.add_parser("list", help="open handoffs and those of the last 24 hours (never text)")
+    actions.add_parser(
+        "list", help=f"open handoffs and those of the last {RECENT_HOURS} hours (never text)"
+    )
     accept = actions.add_parser("accept", help="take a waiting handoff; the person is told")
     accept.add_argument("id")
     accept.add_argument("--responder", required=True, help="your name as the person will see it")

@@ -48,7 +48,9 @@ SHOWS_LINES_ELSEWHERE = frozenset(
 _NUMBER = re.compile(r"(?<![\w{-])(\d[\d -]*\d)(?![\w}])")
 # Shorter numbers are ratings and steps ("0 to 10", "step 2"), never a line.
 _MIN_DIGITS = 3
-# Every line's number has two digits side by side somewhere; a countdown ("5-4-3-2-1") does not.
+# Every line's number has two digits side by side somewhere (tests/bot/test_lint.py checks the
+# directory); a countdown ("5-4-3-2-1") does not. So a number written digit by digit ("9-8-8")
+# is not read as one, and goes unchecked.
 _DIGIT_PAIR = re.compile(r"\d\d")
 _NUMBER_WORDS = (
     "a|an|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty|"

@@ -161,9 +161,9 @@ class Directory:
             found |= {channel.address for line in region.lines for channel in line.channels}
         return found
 
-    def stale(self, today: date, max_age_days: int = MAX_AGE_DAYS) -> list[Entry]:
-        """Entries last verified more than max_age_days before today."""
-        return [e for e in self.entries() if (today - e.last_verified).days > max_age_days]
+    def stale(self, today: date) -> list[Entry]:
+        """Entries last verified more than MAX_AGE_DAYS before today."""
+        return [e for e in self.entries() if (today - e.last_verified).days > MAX_AGE_DAYS]
 
     def unverified(self) -> list[Entry]:
         """Entries nobody has yet checked at their live source: each blocks a deployment."""
@@ -217,8 +217,12 @@ class Directory:
 
 
 def load_directory(directory: Path = RESOURCES_DIR, today: date | None = None) -> Directory:
-    """Read and check every file; ResourceError lists every problem, file and entry named."""
-    today = today or date.today()
+    """Read and check every file; ResourceError lists every problem, file and entry named.
+
+    Dates are checked against `today` only when it is given (`bot resources check`): the
+    running assistant reads the directory for its aliases and must never fail to start
+    because a machine's clock disagrees with a verification date.
+    """
     problems: list[str] = []
     regions: dict[str, Region] = {}
     seen_ids: dict[str, str] = {}
@@ -247,7 +251,7 @@ def load_directory(directory: Path = RESOURCES_DIR, today: date | None = None) -
     return Directory(tuple(regions[code] for code in REGIONS))
 
 
-def _read_region(path: Path, today: date, problems: list[str]) -> Region | None:
+def _read_region(path: Path, today: date | None, problems: list[str]) -> Region | None:
     """One file as a Region, or None after adding its problems to the list."""
     try:
         data = yaml.safe_load(path.read_text(encoding="utf-8"))
@@ -288,7 +292,7 @@ def _read_region(path: Path, today: date, problems: list[str]) -> Region | None:
 
 
 def _read_emergency(
-    raw: object, entry_id: str, file: str, today: date, problems: list[str]
+    raw: object, entry_id: str, file: str, today: date | None, problems: list[str]
 ) -> Emergency | None:
     """The emergency block of a file, or None after adding its problems to the list."""
     where = f"{file}: emergency"
@@ -305,20 +309,19 @@ def _read_emergency(
     checked = _read_check(raw, where, today, problems)
     if len(problems) > before or checked is None:
         return None
-    source, last_verified, verified_against = checked
     return Emergency(
         entry_id,
         file,
-        source,
-        last_verified,
-        verified_against,
-        str(raw["number"]),
-        tuple(str(n) for n in raw.get("also") or []),
-        raw.get("applies_in"),
+        *checked,
+        number=str(raw["number"]),
+        also=tuple(str(n) for n in raw.get("also") or []),
+        applies_in=raw.get("applies_in"),
     )
 
 
-def _read_line(raw: object, index: int, file: str, today: date, problems: list[str]) -> Line | None:
+def _read_line(
+    raw: object, index: int, file: str, today: date | None, problems: list[str]
+) -> Line | None:
     """One entry of `lines`, or None after adding its problems to the list."""
     entry_id = raw.get("id") if isinstance(raw, dict) else None
     where = f"{file}: line {entry_id!r}" if _text(entry_id) else f"{file}: line #{index + 1}"
@@ -332,13 +335,12 @@ def _read_line(raw: object, index: int, file: str, today: date, problems: list[s
     if "name" in raw and not _text(raw["name"]):
         problems.append(f"{where}: name must be text")
     categories = raw.get("categories")
-    if "categories" in raw:
-        if not (isinstance(categories, list) and categories):
-            problems.append(f"{where}: categories must be a non-empty list")
-        else:
-            for category in categories:
-                if category not in CATEGORIES:
-                    problems.append(f"{where}: unknown category {category!r}")
+    if "categories" in raw and not (isinstance(categories, list) and categories):
+        problems.append(f"{where}: categories must be a non-empty list")
+        categories = []
+    problems.extend(
+        f"{where}: unknown category {c!r}" for c in categories or [] if c not in CATEGORIES
+    )
     channels = raw.get("channels")
     if "channels" in raw and not (isinstance(channels, list) and channels):
         problems.append(f"{where}: channels must be a non-empty list")
@@ -351,18 +353,15 @@ def _read_line(raw: object, index: int, file: str, today: date, problems: list[s
     checked = _read_check(raw, where, today, problems)
     if len(problems) > before or checked is None:
         return None
-    source, last_verified, verified_against = checked
     return Line(
         str(entry_id),
         file,
-        source,
-        last_verified,
-        verified_against,
-        str(raw["name"]),
-        tuple(raw["categories"]),
-        tuple(c for c in read if c is not None),
-        str(raw["hours"]),
-        bool(raw.get("free", False)),
+        *checked,
+        name=str(raw["name"]),
+        categories=tuple(raw["categories"]),
+        channels=tuple(c for c in read if c is not None),
+        hours=str(raw["hours"]),
+        free=bool(raw.get("free", False)),
     )
 
 
@@ -393,7 +392,7 @@ def _read_channel(raw: object, where: str, problems: list[str]) -> Channel | Non
 
 
 def _read_check(
-    raw: dict[str, Any], where: str, today: date, problems: list[str]
+    raw: dict[str, Any], where: str, today: date | None, problems: list[str]
 ) -> tuple[str, date, str] | None:
     """Source, last-verified date and what it was verified against, or None when any is bad."""
     before = len(problems)
@@ -406,7 +405,7 @@ def _read_check(
             problems.append(
                 f"{where}: last_verified {raw['last_verified']!r} is not a date like 2025-01-31"
             )
-        elif last_verified > today:
+        elif today is not None and last_verified > today:
             problems.append(f"{where}: last_verified {last_verified} is in the future")
     if "verified_against" in raw and not _text(raw["verified_against"]):
         problems.append(f"{where}: verified_against must say what the entry was checked against")

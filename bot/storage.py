@@ -3,13 +3,22 @@
 from __future__ import annotations
 
 import datetime as dt
+import logging
 import uuid
+from collections.abc import Callable
 from functools import lru_cache
 from pathlib import Path
+from typing import TypeVar
 
 from sqlalchemy import Boolean, Column, DateTime, Integer, String, create_engine, inspect, text
 from sqlalchemy.engine import Engine
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, declarative_base
+
+from bot.settings import Settings
+
+logger = logging.getLogger(__name__)
+T = TypeVar("T")
 
 Base = declarative_base()
 
@@ -49,6 +58,31 @@ def engine_for(url: str) -> Engine:
     Base.metadata.create_all(engine)
     _add_missing_columns(engine)
     return engine
+
+
+def open_session(database_url: str | None = None) -> Session:
+    """A session on our tables, in the configured database unless another URL is given.
+
+    Loaded fields stay readable after commit, so a reply can be sent without the database.
+    """
+    url = database_url or Settings.load().database_url
+    return Session(engine_for(url), expire_on_commit=False)
+
+
+def attempt(doing: str, work: Callable[[Session], T], unknown: T) -> T:
+    """Run `work` in a session and commit; when the database fails, log and give `unknown`.
+
+    For actions: a person's conversation never stops because a record could not be written.
+    `doing` is logged, so it must never contain anything a person wrote.
+    """
+    try:
+        with open_session() as session:
+            result = work(session)
+            session.commit()
+            return result
+    except (SQLAlchemyError, OSError):
+        logger.exception("could not %s", doing)
+        return unknown
 
 
 def _add_missing_columns(engine: Engine) -> None:

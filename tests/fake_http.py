@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import json
+import socketserver
 import threading
 import urllib.parse
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from types import TracebackType
@@ -96,3 +98,26 @@ def closed_port_url() -> str:
     host, port = server.server_address[:2]
     server.server_close()
     return f"http://{host!s}:{port}"
+
+
+class _Banner(socketserver.BaseRequestHandler):
+    def handle(self) -> None:
+        self.request.recv(65536)
+        self.request.sendall(b"220 mail.example.org ESMTP ready\r\n")
+
+
+@contextmanager
+def not_http_url() -> Iterator[str]:
+    """A URL where something answers that does not speak HTTP (a mail server on a wrong port)."""
+    server = socketserver.ThreadingTCPServer(("127.0.0.1", 0), _Banner)
+    server.daemon_threads = True
+    thread = threading.Thread(
+        target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
+    )
+    thread.start()
+    try:
+        host, port = server.server_address[:2]
+        yield f"http://{host!s}:{port}"
+    finally:
+        server.shutdown()
+        server.server_close()

@@ -1,19 +1,19 @@
-"""Project-wide checks: wording, emergency numbers, the README's promises and file map."""
+"""Project-wide checks: wording, the README's promises and file map.
+
+Numbers shown and the directory's entries are checked by `bot lint` and `bot resources check`
+(tests/bot/test_lint.py, tests/bot/test_resources.py).
+"""
 
 from __future__ import annotations
 
-import datetime as dt
 import re
 import string
 from pathlib import Path
 
 from bot.domain import load_domain
-from bot.lint import numbers_in
-from bot.resources import load_directory
 from tests.conftest import ROOT
 
 DOMAIN = load_domain()
-RESOURCES = load_directory()
 
 
 def _texts() -> list[tuple[str, str]]:
@@ -22,19 +22,6 @@ def _texts() -> list[tuple[str, str]]:
         for name, variations in DOMAIN["responses"].items()
         for variation in variations
     ]
-
-
-def test_every_number_shown_is_in_the_resource_directory() -> None:
-    known = RESOURCES.contacts()
-    for name, text in _texts():
-        for number in numbers_in(text):  # ratings such as "0 to 10" are left out
-            assert number in known, f"{name} shows {number}, which data/resources/ does not list"
-
-
-def test_resource_entries_carry_source_and_date() -> None:
-    for entry in RESOURCES.entries():
-        assert entry.source.startswith("https://"), entry.label
-        assert isinstance(entry.last_verified, dt.date), entry.label
 
 
 def test_responses_only_use_slots_that_exist() -> None:

@@ -3,12 +3,8 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from pathlib import Path
 
-import spacy
-from spacy.language import Language
-
-from bot.detectors.lexicon import Lexicon, load_lexicon
+from bot.detectors.lexicon import FamilyMatcher
 
 # When a message matches several categories, the one whose help is most urgent and most
 # specific is named first.
@@ -41,34 +37,19 @@ class CrisisSignal:
         return self.category is not None
 
 
-class CrisisDetector:
+class CrisisDetector(FamilyMatcher):
     """Rule-based crisis floor over a lexicon; build once, call `detect` per message."""
-
-    def __init__(self, lexicon_path: Path, nlp: Language | None = None) -> None:
-        self.nlp = nlp or spacy.blank("en")
-        self.lexicon: Lexicon = load_lexicon(lexicon_path, self.nlp)
-        self._matcher = self.lexicon.matcher(self.nlp, "patterns")
-        self._counter = self.lexicon.matcher(self.nlp, "counter_patterns")
 
     def detect(self, text: str) -> CrisisSignal:
         """Find every risk category the message matches; idioms ("killing me") do not count."""
-        if not text or not text.strip():
-            return CrisisSignal()
-        doc = self.lexicon.doc(self.nlp, text)
-        strings = self.nlp.vocab.strings
-        counters = [(strings[k], s, e) for k, s, e in self._counter(doc)]
-        idioms = [(s, e) for key, s, e in counters if ":idiom:" in key]
-        minor = any(":minor:" in key for key, _, _ in counters)
+        matches = self.match(text)
         found = set()
         explicit = False
-        for key_id, start, end in self._matcher(doc):
-            if any(s < end and start < e for s, e in idioms):
-                continue
-            family = strings[key_id].split(":", 1)[0]
+        for family in matches.families:
             category, _, level = family.partition(".")
             found.add(category)
             explicit = explicit or level != INDIRECT
-        if minor and "abuse_or_violence" in found:
+        if "minor" in matches.counters and "abuse_or_violence" in found:
             # A child disclosing abuse needs safeguarding routes, not adult abuse lines.
             found.add("child_safeguarding")
         ordered = tuple(c for c in CATEGORY_PRIORITY if c in found)

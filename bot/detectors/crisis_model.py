@@ -38,10 +38,6 @@ def sentences(text: str) -> list[str]:
     return parts
 
 
-def _prepare(text: str) -> str:
-    return normalise(text)
-
-
 class SentenceCrisisModel:
     """Binary crisis-or-not over character and word n-grams, scored per sentence."""
 
@@ -57,9 +53,9 @@ class SentenceCrisisModel:
         features = FeatureUnion(
             [
                 ("chars", TfidfVectorizer(analyzer="char_wb", ngram_range=(2, 5), min_df=2,
-                                          sublinear_tf=True, preprocessor=_prepare)),
+                                          sublinear_tf=True, preprocessor=normalise)),
                 ("words", TfidfVectorizer(analyzer="word", ngram_range=(1, 3), min_df=1,
-                                          sublinear_tf=True, preprocessor=_prepare,
+                                          sublinear_tf=True, preprocessor=normalise,
                                           token_pattern=r"[\w']+")),
             ]
         )  # fmt: skip

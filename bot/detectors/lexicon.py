@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import spacy
 import yaml
 from spacy.language import Language
 from spacy.matcher import Matcher
@@ -266,3 +267,41 @@ def load_lexicon(path: Path, nlp: Language) -> Lexicon:
         ),
         sets=sets,
     )
+
+
+@dataclass(frozen=True)
+class FamilyMatches:
+    """Which pattern families matched (outside any idiom), and which counter families."""
+
+    families: frozenset[str] = frozenset()
+    counters: frozenset[str] = frozenset()
+
+
+# A counter-pattern family whose matches cancel the patterns they overlap ("killing me").
+IDIOM = "idiom"
+
+
+class FamilyMatcher:
+    """A lexicon's pattern families over text: build once, call `match` per message."""
+
+    def __init__(self, lexicon_path: Path, nlp: Language | None = None) -> None:
+        self.nlp = nlp or spacy.blank("en")
+        self.lexicon = load_lexicon(lexicon_path, self.nlp)
+        self._patterns = self.lexicon.matcher(self.nlp, "patterns")
+        self._counters = self.lexicon.matcher(self.nlp, "counter_patterns")
+
+    def match(self, text: str) -> FamilyMatches:
+        """Every family with a match that no idiom overlaps; every counter family found."""
+        if not text or not text.strip():
+            return FamilyMatches()
+        doc = self.lexicon.doc(self.nlp, text)
+        strings = self.nlp.vocab.strings
+        # Counter keys are "counter:<family>:<n>", pattern keys "<family>:<n>".
+        counters = [(strings[key].split(":")[1], s, e) for key, s, e in self._counters(doc)]
+        idioms = [(s, e) for family, s, e in counters if family == IDIOM]
+        families = {
+            strings[key].split(":", 1)[0]
+            for key, start, end in self._patterns(doc)
+            if not any(s < end and start < e for s, e in idioms)
+        }
+        return FamilyMatches(frozenset(families), frozenset(f for f, _, _ in counters))

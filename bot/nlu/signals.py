@@ -214,24 +214,15 @@ class SignalDetector(GraphComponent, EntityExtractorMixin):
         entities = []
         if phrase:
             start = max(text.find(phrase), 0)
-            entities.append(
-                {"entity": PHRASE_ENTITY, "value": phrase, "start": start,
-                 "end": start + len(phrase), "confidence_entity": 1.0}
-            )  # fmt: skip
+            entities.append(_entity(PHRASE_ENTITY, phrase, start, start + len(phrase)))
         if risk_category:
-            entities.append(
-                {"entity": RISK_ENTITY, "value": risk_category, "start": 0, "end": len(text),
-                 "confidence_entity": 1.0}
-            )  # fmt: skip
+            entities.append(_entity(RISK_ENTITY, risk_category, 0, len(text)))
         # Which country's crisis lines to show: what the channel reports, else what they said.
         region = self.directory.region_for_metadata(
             message.get("metadata")
         ) or self.directory.region_for_text(text)
         if region:
-            entities.append(
-                {"entity": REGION_ENTITY, "value": region, "start": 0, "end": len(text),
-                 "confidence_entity": 1.0}
-            )  # fmt: skip
+            entities.append(_entity(REGION_ENTITY, region, 0, len(text)))
         if entities:
             message.set(
                 ENTITIES,
@@ -268,6 +259,11 @@ class SignalDetector(GraphComponent, EntityExtractorMixin):
         top = {INTENT_NAME_KEY: name, PREDICTED_CONFIDENCE_KEY: confidence}
         message.set(INTENT, top, add_to_output=True)
         message.set(INTENT_RANKING_KEY, [top, *ranking], add_to_output=True)
+
+
+def _entity(name: str, value: str, start: int, end: int) -> dict[str, Any]:
+    """An entity the detectors found; a rule matched, so it is certain."""
+    return {"entity": name, "value": value, "start": start, "end": end, "confidence_entity": 1.0}
 
 
 # Intents the detector may also correct, because a first-person verdict is never a request to

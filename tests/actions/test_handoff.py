@@ -23,7 +23,7 @@ from actions.handoff import (
 )
 from bot import handoff, storage
 from tests.factories import tracker
-from tests.fake_http import FakeServer
+from tests.fake_http import FakeServer, not_http_url
 
 # What the person wrote: it must never reach the responders' webhook.
 PRIVATE = "I wrote something very private here"
@@ -132,6 +132,19 @@ def test_failed_webhook_is_unavailable_with_the_reason(
     assert record.notify_error == "webhook answered HTTP 503"
 
 
+def test_webhook_that_does_not_speak_http_is_unavailable(
+    monkeypatch: pytest.MonkeyPatch, database: str
+) -> None:
+    # Once, the action crashed here: the person heard nothing and no timeout was set.
+    with not_http_url() as url:
+        monkeypatch.setenv("BOT_HANDOFF_WEBHOOK_URL", url)
+        messages, slots, _ = _request(tracker("c1", intent="ask_human"))
+    assert _said(messages) == ["utter_handoff_unavailable", "utter_crisis_lines"]
+    assert slots == {"handoff": None}
+    record = _record(database)
+    assert record is not None and record.status == handoff.UNAVAILABLE
+
+
 def test_asking_again_repeats_the_truth_without_a_second_notice(
     webhook: FakeServer, database: str
 ) -> None:
@@ -148,12 +161,27 @@ def test_asking_again_repeats_the_truth_without_a_second_notice(
     assert len(webhook.requests) == 1
 
 
-def test_database_down_still_gives_the_lines(monkeypatch: pytest.MonkeyPatch) -> None:
+@pytest.mark.parametrize(
+    "action, slot, said",
+    [
+        # No record means no responder can accept: the person hears so, with the lines.
+        (ActionRequestHandoff(), None, ["utter_handoff_unavailable", "utter_crisis_lines"]),
+        # Nobody can accept while the table is down, so the wait is over either way.
+        (ActionHandoffTimeout(), "requested", ["utter_handoff_timed_out", "utter_crisis_lines"]),
+        # Never claim a person joined without the table saying so.
+        (ActionHandoffAccepted(), "requested", []),
+        (ActionRelayResponder(), "accepted", []),
+        # The responder may still be there: saying they left could be false.
+        (ActionHandoffHold(), "accepted", []),
+    ],
+)
+def test_database_down(
+    monkeypatch: pytest.MonkeyPatch, action: Action, slot: str | None, said: list[str]
+) -> None:
     monkeypatch.setenv("BOT_DATABASE_URL", "postgresql://kindly@127.0.0.1:1/nowhere")
     monkeypatch.setenv("BOT_HANDOFF_WEBHOOK_URL", "http://127.0.0.1:1/never-called")
-    messages, slots, _ = _request(tracker("c1", intent="crisis"))
-    assert _said(messages) == ["utter_handoff_unavailable", "utter_crisis_lines"]
-    assert slots == {"handoff": None}
+    messages, _, _ = _run(action, tracker("c1", slots={"handoff": slot}, intent="crisis"))
+    assert _said(messages) == said
 
 
 def test_timeout_tells_the_person_and_gives_the_lines(

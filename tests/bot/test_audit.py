@@ -30,7 +30,7 @@ from bot.cli import main
 from bot.tracker_store import CachedSQLTrackerStore
 from tests.conftest import ROOT
 
-# Words no column may ever hold: whole messages, the quoted phrase, and a marker in each.
+# Every message and the quoted phrase carry this marker, so no column may ever hold it.
 MARKER = "qzxv"
 CRISIS_TEXT = f"I want to end my life tonight {MARKER}"
 CHECK_TEXT = f"he hurts me when he drinks {MARKER}"
@@ -39,7 +39,6 @@ BACKDRAFT_TEXT = f"I don't deserve kindness {MARKER}"
 ORDINARY_TEXT = f"hello there {MARKER}"
 ANSWER_TEXT = f"yes {MARKER}"
 PHRASE = f"end my life {MARKER}"
-TEXTS = [CRISIS_TEXT, CHECK_TEXT, CUE_TEXT, BACKDRAFT_TEXT, ORDINARY_TEXT, ANSWER_TEXT, PHRASE]
 
 CRISIS_REPLIES = ["utter_crisis_support", "utter_crisis_lines", "utter_crisis_offer"]
 
@@ -82,6 +81,11 @@ def _reply(name: str) -> list[Event]:
     return [ActionExecuted(name), BotUttered(f"words of {name}", metadata={"utter_action": name})]
 
 
+def _turn(user: UserUttered, *responses: str) -> list[Event]:
+    """A message, the responses the bot answers it with, and the wait for the next one."""
+    return [user, *(e for name in responses for e in _reply(name)), ActionExecuted("action_listen")]
+
+
 def _crisis_turn() -> list[Event]:
     return [
         _user(
@@ -93,7 +97,7 @@ def _crisis_turn() -> list[Event]:
             cues=["hopelessness"],
             phrase=PHRASE,
         ),
-        SlotSet("crisis_active", True),
+        SlotSet("crisis_active", True),  # a slot the audit does not follow
         *_reply("utter_crisis_support"),
         *_reply("utter_crisis_lines"),
         *_reply("utter_crisis_offer"),
@@ -132,11 +136,24 @@ def _publish(broker: AuditEventBroker, sender: str, events: list[Event]) -> None
 
 
 def _rows(url: str) -> list[dict[str, Any]]:
+    """Every record written, oldest first; fails if any column holds the person's words."""
     with Session(storage.engine_for(url)) as session:
         records = session.query(AuditRecord).order_by(AuditRecord.at).all()
-        return [
+        rows = [
             {c.name: getattr(r, c.name) for c in AuditRecord.__table__.columns} for r in records
         ]
+    for row in rows:
+        for column, value in row.items():
+            assert MARKER not in str(value), column
+    return rows
+
+
+def _recorded(url: str, events: list[Event]) -> list[dict[str, Any]]:
+    """The records a fresh broker writes for the events of conversation "c1"."""
+    broker = AuditEventBroker(url)
+    _publish(broker, "c1", events)
+    assert broker.flush()
+    return _rows(url)
 
 
 @pytest.fixture()
@@ -144,22 +161,10 @@ def url(tmp_path: Path) -> str:
     return f"sqlite:///{tmp_path / 'bot.db'}"
 
 
-def _assert_no_text(rows: list[dict[str, Any]]) -> None:
-    for row in rows:
-        for column, value in row.items():
-            cell = str(value)
-            assert MARKER not in cell, column
-            for text in TEXTS:
-                assert text not in cell, column
-
-
 def test_crisis_turn_records_detection_replies_and_region(url: str) -> None:
-    broker = AuditEventBroker(url)
     # The region arrives in an earlier turn (channel metadata or the person naming it).
-    _publish(broker, "c1", [ActionExecuted("action_listen"), SlotSet("region", "uk")])
-    _publish(broker, "c1", _crisis_turn())
-    assert broker.flush()
-    (row,) = _rows(url)
+    earlier = [ActionExecuted("action_listen"), SlotSet("region", "uk")]
+    (row,) = _recorded(url, [*earlier, *_crisis_turn()])
     assert row["conversation_id"] == "c1"
     assert (row["kind"], row["category"], row["risk_level"]) == (
         "crisis",
@@ -174,22 +179,20 @@ def test_crisis_turn_records_detection_replies_and_region(url: str) -> None:
     # Each response once, though Rasa logs both the action and its message.
     assert row["shown"] == ",".join(CRISIS_REPLIES)
     assert row["region"] == "uk"
-    _assert_no_text(_rows(url))
 
 
 def test_custom_action_and_its_messages_are_listed_in_order(url: str) -> None:
-    broker = AuditEventBroker(url)
-    _publish(
-        broker,
-        "c2",
+    crisis = _user(
+        CRISIS_TEXT,
+        "crisis",
+        risk_category="suicide_or_self_harm",
+        risk_level="explicit",
+        risk_detector="floor",
+    )
+    (row,) = _recorded(
+        url,
         [
-            _user(
-                CRISIS_TEXT,
-                "crisis",
-                risk_category="suicide_or_self_harm",
-                risk_level="explicit",
-                risk_detector="floor",
-            ),
+            crisis,
             *_reply("utter_crisis_support"),
             # A custom action: its name, then each response it sent (rasa-sdk `response=`).
             ActionExecuted("action_request_handoff"),
@@ -198,15 +201,12 @@ def test_custom_action_and_its_messages_are_listed_in_order(url: str) -> None:
             ActionExecuted("action_listen"),
         ],
     )
-    assert broker.flush()
-    (row,) = _rows(url)
     assert row["shown"] == (
         "utter_crisis_support,action_request_handoff,utter_handoff_unavailable,utter_crisis_offer"
     )
 
 
 def test_crisis_check_follows_the_answer_and_records_it_once(url: str) -> None:
-    broker = AuditEventBroker(url)
     check = _user(
         CHECK_TEXT,
         "crisis_check",
@@ -214,12 +214,15 @@ def test_crisis_check_follows_the_answer_and_records_it_once(url: str) -> None:
         risk_level="ambiguous",
         risk_detector="classifier",
     )
-    _publish(broker, "c3", _check_turn(check))
-    _publish(broker, "c3", _answer_yes_turn())
-    # The turn after the answer is not part of the check any more.
-    _publish(broker, "c3", [_user(ORDINARY_TEXT, "greet"), *_reply("utter_greet")])
-    assert broker.flush()
-    (row,) = _rows(url)  # no cumulative check: the form was asked for by the crisis_check intent
+    (row,) = _recorded(
+        url,
+        [
+            *_check_turn(check),
+            *_answer_yes_turn(),
+            # The turn after the answer is not part of the check any more.
+            *_turn(_user(ORDINARY_TEXT, "greet"), "utter_greet"),
+        ],
+    )  # no cumulative check: the form was asked for by the crisis_check intent
     assert (row["kind"], row["category"], row["risk_level"], row["detector"]) == (
         "crisis_check",
         "abuse_or_violence",
@@ -235,25 +238,20 @@ def test_crisis_check_follows_the_answer_and_records_it_once(url: str) -> None:
         "utter_crisis_lines",
     ]
     assert row["region"] is None
-    _assert_no_text(_rows(url))
 
 
 def test_cue_turn_and_the_cumulative_check_it_triggers(url: str) -> None:
-    broker = AuditEventBroker(url)
-    # A cue with nothing else: the bot answers as usual.
-    _publish(
-        broker,
-        "c4",
+    first, second, cumulative = _recorded(
+        url,
         [
-            _user(CUE_TEXT, "sadness", cues=["isolation", "burdensomeness"]),
-            *_reply("utter_empathy"),
-            ActionExecuted("action_listen"),
+            # A cue with nothing else: the bot answers as usual.
+            *_turn(
+                _user(CUE_TEXT, "sadness", cues=["isolation", "burdensomeness"]), "utter_empathy"
+            ),
+            # Another cue: now the policy asks the confirming question on its own.
+            *_check_turn(_user(CUE_TEXT, "sadness", cues=["hopelessness"])),
         ],
     )
-    # Another cue: now the policy asks the confirming question on its own.
-    _publish(broker, "c4", _check_turn(_user(CUE_TEXT, "sadness", cues=["hopelessness"])))
-    assert broker.flush()
-    first, second, cumulative = _rows(url)
     assert (first["kind"], first["cues"], first["category"]) == (
         "cue",
         "burdensomeness,isolation",
@@ -264,22 +262,11 @@ def test_cue_turn_and_the_cumulative_check_it_triggers(url: str) -> None:
     assert second["shown"] == "crisis_check_form,utter_ask_crisis_answer"
     assert (cumulative["kind"], cumulative["intent"]) == ("cumulative_check", "sadness")
     assert cumulative["shown"] == "crisis_check_form,utter_ask_crisis_answer"
-    _assert_no_text(_rows(url))
 
 
 def test_backdraft_turn(url: str) -> None:
-    broker = AuditEventBroker(url)
-    _publish(
-        broker,
-        "c5",
-        [
-            _user(BACKDRAFT_TEXT, "backdraft", backdraft=True),
-            *_reply("utter_backdraft_care"),
-            ActionExecuted("action_listen"),
-        ],
-    )
-    assert broker.flush()
-    (row,) = _rows(url)
+    backdraft = _user(BACKDRAFT_TEXT, "backdraft", backdraft=True)
+    (row,) = _recorded(url, _turn(backdraft, "utter_backdraft_care"))
     assert (row["kind"], row["intent"], row["category"], row["shown"]) == (
         "backdraft",
         "backdraft",
@@ -289,20 +276,12 @@ def test_backdraft_turn(url: str) -> None:
 
 
 def test_ordinary_turn_and_answer_records_nothing(url: str) -> None:
-    broker = AuditEventBroker(url)
-    _publish(
-        broker,
-        "c6",
-        [_user(ORDINARY_TEXT, "greet"), *_reply("utter_greet"), ActionExecuted("action_listen")],
-    )
+    ordinary = _turn(_user(ORDINARY_TEXT, "greet"), "utter_greet")
     # Later steps of an already running form are not a new question.
-    _publish(broker, "c6", _answer_yes_turn())
-    assert broker.flush()
-    assert _rows(url) == []
+    assert _recorded(url, [*ordinary, *_answer_yes_turn()]) == []
 
 
 def test_values_that_are_not_names_never_reach_a_column(url: str) -> None:
-    broker = AuditEventBroker(url)
     odd = _user(
         CRISIS_TEXT,
         "crisis",
@@ -311,10 +290,8 @@ def test_values_that_are_not_names_never_reach_a_column(url: str) -> None:
         risk_detector=PHRASE,
         cues=[CUE_TEXT, "isolation"],
     )
-    _publish(broker, "c7", [SlotSet("region", f"near {MARKER} street"), odd])
-    _publish(broker, "c7", [BotUttered("x", metadata={"utter_action": CRISIS_TEXT})])
-    assert broker.flush()
-    (row,) = _rows(url)
+    odd_reply = BotUttered("x", metadata={"utter_action": CRISIS_TEXT})
+    (row,) = _recorded(url, [SlotSet("region", f"near {MARKER} street"), odd, odd_reply])
     # Still a crisis, still recorded; the odd values are replaced or left out.
     assert (row["kind"], row["category"], row["detector"], row["cues"]) == (
         "crisis",
@@ -323,16 +300,35 @@ def test_values_that_are_not_names_never_reach_a_column(url: str) -> None:
         "isolation",
     )
     assert row["region"] == "other" and row["shown"] == ""
-    _assert_no_text(_rows(url))
+
+
+@pytest.mark.parametrize(
+    ("value", "stored"),
+    [
+        ("uk", "uk"),
+        ("UK", "uk"),  # the slot's values, whatever the case
+        ("other", "other"),
+        ("de", "other"),  # two letters, but not a value of the slot
+        ("int", "other"),  # the international file's id prefix, not a region
+    ],
+)
+def test_region_is_stored_only_as_a_value_of_the_slot(url: str, value: str, stored: str) -> None:
+    (row,) = _recorded(url, [SlotSet("region", value), *_crisis_turn()])
+    assert row["region"] == stored
 
 
 def test_restart_and_new_session_forget_region_and_open_turn(url: str) -> None:
-    broker = AuditEventBroker(url)
-    _publish(broker, "c8", [SlotSet("region", "us"), *_crisis_turn()[:3]])
-    _publish(broker, "c8", [Restarted(), *_reply("utter_greet")])
-    _publish(broker, "c8", [SessionStarted(), *_crisis_turn()])
-    assert broker.flush()
-    first, second = _rows(url)
+    first, second = _recorded(
+        url,
+        [
+            SlotSet("region", "us"),
+            *_crisis_turn()[:3],
+            Restarted(),
+            *_reply("utter_greet"),
+            SessionStarted(),
+            *_crisis_turn(),
+        ],
+    )
     assert first["shown"] == "utter_crisis_support" and first["region"] == "us"
     assert second["region"] is None
 
@@ -369,12 +365,8 @@ def test_idle_conversations_are_forgotten(url: str) -> None:
 
 def test_republished_events_update_the_same_record(url: str) -> None:
     # Rasa's fail-safe store (and `rasa export`) can publish events a second time.
-    broker = AuditEventBroker(url)
     turn = _crisis_turn()
-    _publish(broker, "c10", turn)
-    _publish(broker, "c10", turn)
-    assert broker.flush()
-    (row,) = _rows(url)
+    (row,) = _recorded(url, [*turn, *turn])
     assert row["shown"] == ",".join(CRISIS_REPLIES)
 
 

@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 
 from bot import handoff, storage
 from bot.settings import Settings
-from tests.fake_http import FakeServer, closed_port_url
+from tests.fake_http import FakeServer, closed_port_url, not_http_url
 
 
 @pytest.fixture
@@ -151,12 +151,10 @@ def test_messages_wait_only_until_delivered(session: Session) -> None:
     with pytest.raises(handoff.HandoffError, match="empty"):
         handoff.add_message(session, record.id, "  ")
     first = handoff.add_message(session, record.id, "Hello, I'm Sam.")
-    second = handoff.add_message(session, record.id, "Take your time.")
-    pending = handoff.pending_messages(session, record.id)
-    assert [m.text for m in pending] == ["Hello, I'm Sam.", "Take your time."]
-    handoff.mark_delivered(pending)
+    second = handoff.add_message(session, record.id, "  Take your time. ")
+    assert handoff.deliver(session, record.id) == ["Hello, I'm Sam.", "Take your time."]
     session.commit()
-    assert handoff.pending_messages(session, record.id) == []
+    assert handoff.deliver(session, record.id) == []
     # Delivered words live on only in the transcript.
     assert (first.text, second.text) == ("", "")
     assert first.delivered_at is not None
@@ -166,12 +164,12 @@ def test_withdraw_drops_only_undelivered_messages(session: Session) -> None:
     record = _requested(session)
     handoff.accept(session, record.id, "Sam")
     kept = handoff.add_message(session, record.id, "one")
+    assert handoff.deliver(session, record.id) == ["one"]
     dropped = handoff.add_message(session, record.id, "two")
-    handoff.mark_delivered([kept])
     assert handoff.withdraw(session, kept.id) is False
     assert handoff.withdraw(session, dropped.id) is True
     session.flush()
-    assert handoff.pending_messages(session, record.id) == []
+    assert handoff.deliver(session, record.id) == []
 
 
 def test_json_notice_reaches_the_webhook(session: Session) -> None:
@@ -248,3 +246,10 @@ def test_slow_webhook_counts_as_unreachable(
 
     with FakeServer(slow) as server:
         assert handoff.notify(record, _settings(server.url)) == "webhook timed out"
+
+
+def test_a_webhook_that_does_not_speak_http_is_a_reason_not_a_crash(session: Session) -> None:
+    # http.client raises BadStatusLine, which is neither an OSError nor a URLError.
+    record = _requested(session)
+    with not_http_url() as url:
+        assert handoff.notify(record, _settings(url)) == "webhook unreachable (BadStatusLine)"

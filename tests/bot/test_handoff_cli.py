@@ -21,7 +21,7 @@ from actions.handoff import (
 from bot import handoff, storage
 from bot.cli import main
 from tests.factories import tracker
-from tests.fake_http import FakeServer, Recorded, closed_port_url
+from tests.fake_http import FakeServer, Recorded, closed_port_url, not_http_url
 
 TOKEN = "s3cret-rasa-token"
 ACTIONS: dict[str, Action] = {
@@ -145,6 +145,18 @@ def test_unreachable_rasa_undoes_the_accept(
     assert _status(database, handoff_id) == handoff.REQUESTED
 
 
+def test_an_answer_that_is_not_rasa_is_reported_not_a_traceback(
+    database: str, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # The request went out, so it may have run: the accept stays and the responder is warned.
+    handoff_id = _requested(database)
+    with not_http_url() as url:
+        assert _cli(monkeypatch, url, "accept", handoff_id, "--responder", "Ana") == 1
+    err = capsys.readouterr().err
+    assert "gave no usable answer (BadStatusLine)" in err and "may not have been told" in err
+    assert _status(database, handoff_id) == handoff.ACCEPTED
+
+
 def test_accept_without_the_action_server_is_undone(
     database: str, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -262,6 +274,18 @@ def test_show_reads_the_conversation_since_the_request(
     assert rasa.requests[-1].path == "/conversations/c1/tracker"
 
 
+def test_show_accepts_the_name_the_responder_accepted_with(
+    database: str, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # Names are cut to the column's length: a long one once locked its own responder out.
+    name = "Ana " + "Maria " * 20
+    with FakeServer(FakeRasa()) as rasa:
+        handoff_id = _requested(database)
+        assert _cli(monkeypatch, rasa.url, "accept", handoff_id, "--responder", name) == 0
+        assert _cli(monkeypatch, rasa.url, "show", handoff_id, "--responder", name) == 0
+    assert "accepted by someone else" not in capsys.readouterr().err
+
+
 def test_expire_times_out_overdue_requests_and_tells_the_person(
     database: str, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -276,6 +300,19 @@ def test_expire_times_out_overdue_requests_and_tells_the_person(
     assert (_status(database, overdue), _status(database, waiting)) == ("timed_out", "requested")
     out = capsys.readouterr().out
     assert "the person was told nobody could join" in out and "no request is waiting" in out
+
+
+def test_expire_keeps_the_request_waiting_until_the_person_is_told(
+    database: str, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    overdue = _requested(database, "c1", timeout=0)
+    with FakeServer(FakeRasa(actions_up=False)) as rasa:
+        assert _cli(monkeypatch, rasa.url, "expire") == 1
+    assert _status(database, overdue) == "requested"
+    assert "timeout action did not run" in capsys.readouterr().err
+    with FakeServer(FakeRasa()) as rasa:
+        assert _cli(monkeypatch, rasa.url, "expire") == 0
+    assert _status(database, overdue) == "timed_out"
 
 
 def test_list_shows_ids_and_states_never_text(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 
@@ -136,6 +137,15 @@ def test_a_lexicon_without_a_list_is_refused(tmp_path: Path) -> None:
 def test_numbers_in_reads_numbers_as_written() -> None:
     text = "Call 1-800-799-7233, text 988, or 116 123; rate it 0 to 10."
     assert numbers_in(text) == ["1-800-799-7233", "988", "116 123"]
+
+
+def test_numbers_in_reads_every_number_of_the_directory_whole(directory: Directory) -> None:
+    # Short numbers and countdowns are skipped; a line's number must never look like one, or a
+    # response could show it unchecked.
+    numbers = [c for c in directory.contacts() if re.fullmatch(r"[\d -]+", c)]
+    assert numbers
+    for number in numbers:
+        assert numbers_in(f"Call {number}.") == [number]
 
 
 def test_the_real_domain_passes() -> None:

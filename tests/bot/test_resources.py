@@ -11,8 +11,9 @@ from typing import Any
 import pytest
 import yaml
 
+from bot import resources
 from bot.cli import main
-from bot.crisis_lines import ASK_COUNTRY, OUTPUT, RESPONSE, render
+from bot.crisis_lines import OUTPUT, RESPONSE, WORDING, load_wording, render
 from bot.resources import (
     AT_SOURCE,
     CATEGORIES,
@@ -39,23 +40,30 @@ def variations(directory: Directory) -> tuple[dict[str, Any], ...]:
     return tuple(yaml.safe_load(render(directory))["responses"][RESPONSE])
 
 
-def _copy(tmp_path: Path) -> Path:
-    """A copy of the real directory, every entry verified on TODAY, to edit one thing in."""
-    target = tmp_path / "resources"
-    shutil.copytree(RESOURCES_DIR, target)
-    for path in target.glob("*.yml"):
-        data = yaml.safe_load(path.read_text())
-        for entry in [data["emergency"], *data["lines"]]:
-            entry["last_verified"] = TODAY
-        path.write_text(yaml.safe_dump(data, sort_keys=False, allow_unicode=True))
-    return target
-
-
 def _edit(directory: Path, name: str, change: Callable[[dict[str, Any]], None]) -> None:
     path = directory / name
     data = yaml.safe_load(path.read_text())
     change(data)
     path.write_text(yaml.safe_dump(data, sort_keys=False, allow_unicode=True))
+
+
+def _edit_every_entry(directory: Path, **values: Any) -> None:
+    """Set the same fields on every emergency number and line of every file."""
+
+    def change(data: dict[str, Any]) -> None:
+        for entry in [data["emergency"], *data["lines"]]:
+            entry.update(values)
+
+    for path in directory.glob("*.yml"):
+        _edit(directory, path.name, change)
+
+
+def _copy(tmp_path: Path) -> Path:
+    """A copy of the real directory, every entry verified on TODAY, to edit one thing in."""
+    target = tmp_path / "resources"
+    shutil.copytree(RESOURCES_DIR, target)
+    _edit_every_entry(target, last_verified=TODAY)
+    return target
 
 
 def _line(data: dict[str, Any], entry_id: str) -> dict[str, Any]:
@@ -159,6 +167,16 @@ def test_a_malformed_entry_is_rejected_with_file_and_entry(
     assert any(message in problem for problem in raised.value.problems), raised.value.problems
 
 
+def test_the_running_assistant_reads_a_future_date_without_failing(tmp_path: Path) -> None:
+    # A machine whose clock is behind a verification date must still start and show lines;
+    # only `bot resources check` (which passes today) calls such a date a problem.
+    copy = _copy(tmp_path)
+    _edit_every_entry(copy, last_verified=dt.date.today() + dt.timedelta(days=30))
+    assert load_directory(copy).region_for_text("I'm in Ireland") == "ie"
+    with pytest.raises(ResourceError):
+        load_directory(copy, today=dt.date.today())
+
+
 def test_a_missing_region_file_is_rejected(tmp_path: Path) -> None:
     copy = _copy(tmp_path)
     (copy / "nz.yml").unlink()
@@ -179,26 +197,26 @@ def test_the_real_directory_has_no_stale_entries(directory: Directory) -> None:
     assert [entry.label for entry in directory.stale(dt.date.today())] == []
 
 
-def test_entries_not_verified_at_the_source_block_a_deployment(tmp_path: Path) -> None:
-    real = load_directory()
-    expected = 1 if real.unverified() else 0
-    assert main(["resources", "check", "--deploy"]) == expected
+def test_entries_not_verified_at_the_source_block_a_deployment(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     copy = _copy(tmp_path)
+    # `bot resources check` reads the copy; nothing in it is stale.
+    monkeypatch.setattr(
+        resources, "load_directory", lambda today=None: load_directory(copy, today=TODAY)
+    )
+    assert main(["resources", "check"]) == 0
+    assert main(["resources", "check", "--deploy"]) == 1
+    _edit_every_entry(copy, verified_against=AT_SOURCE)
+    assert main(["resources", "check", "--deploy"]) == 0
 
-    def checked_at_source(data: dict[str, Any]) -> None:
-        for entry in [data["emergency"], *data["lines"]]:
-            entry["verified_against"] = AT_SOURCE
 
-    for path in copy.glob("*.yml"):
-        _edit(copy, path.name, checked_at_source)
-    assert load_directory(copy, today=TODAY).unverified() == []
-
-
-def test_unverified_entries_are_listed(directory: Directory) -> None:
-    # Until a human checks each entry at its source, every one says what it was checked against.
-    for entry in directory.unverified():
-        assert entry.verified_against != AT_SOURCE
-        assert "not yet re-checked" in entry.verified_against, entry.label
+def test_every_entry_says_whether_it_was_checked_at_its_source(directory: Directory) -> None:
+    # Until a human checks an entry at its source, it says it has not been re-checked there.
+    for entry in directory.entries():
+        assert (
+            entry.verified_against == AT_SOURCE or "not yet re-checked" in entry.verified_against
+        ), entry.label
 
 
 @pytest.mark.parametrize("region", REGIONS)
@@ -305,7 +323,7 @@ def test_exactly_one_variation_answers_each_region_and_risk(
     matching = [v for v in variations if "condition" in v and _matches(v["condition"], slots)]
     if region is None:
         assert matching == []
-        assert ASK_COUNTRY in variations[-1]["text"]
+        assert load_wording()["ask_country"] in variations[-1]["text"]
     else:
         assert len(matching) == 1
         expected = directory.lines_for(region, category or "general")
@@ -338,3 +356,38 @@ def test_rendered_text_never_names_the_category(variations: tuple[dict[str, Any]
     for category in RISK_CATEGORIES:
         assert category not in shown
         assert category.replace("_", " ") not in shown
+
+
+def test_a_line_reached_only_by_chat_is_rendered(tmp_path: Path) -> None:
+    # The unknown-region variation leaves chat out to stay short; a region's main line that has
+    # nothing else still needs a way to reach it (this used to crash the renderer).
+    copy = _copy(tmp_path)
+    chat_only = [{"type": "chat", "address": "1737.org.nz"}]
+    _edit(copy, "nz.yml", lambda d: _line(d, "nz-1737").update(channels=chat_only))
+    fallback = yaml.safe_load(render(load_directory(copy, today=TODAY)))["responses"][RESPONSE][-1]
+    assert "- New Zealand: chat at 1737.org.nz." in fallback["text"]
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        # A sentence that lost its number would tell someone in danger to call nothing.
+        (
+            lambda w: w.update(emergency="If you're in danger right now, call for help."),
+            r"emergency fills in \[\], expected \['numbers'\]",
+        ),
+        # A field the renderer does not fill in would fail later, or show "{place}".
+        (lambda w: w.update(call="call {number} in {place}"), "call fills in"),
+        # A typo in a key would otherwise be ignored while the right key is missing.
+        (lambda w: w.update(ask_countyr=w.pop("ask_country")), "unknown piece 'ask_countyr'"),
+    ],
+)
+def test_wording_that_drops_or_adds_a_field_is_refused(
+    tmp_path: Path, change: Callable[[dict[str, Any]], None], message: str
+) -> None:
+    wording = yaml.safe_load(WORDING.read_text(encoding="utf-8"))
+    change(wording)
+    path = tmp_path / "wording.yml"
+    path.write_text(yaml.safe_dump(wording, allow_unicode=True))
+    with pytest.raises(ValueError, match=message):
+        load_wording(path)

@@ -50,3 +50,36 @@ def test_conversations_are_kept_apart(tmp_path: Path) -> None:
         storage.start_run(session, "b", "friend_reframe")
         session.commit()
         assert [r.conversation_id for r in storage.runs_for(session, "a")] == ["a"]
+
+
+def test_attempt_commits_and_returns_the_result(tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    monkeypatch.setenv("BOT_DATABASE_URL", f"sqlite:///{tmp_path / 'ok.db'}")
+    run_id = storage.attempt("start", lambda s: storage.start_run(s, "c", "x").id, None)
+    with storage.open_session() as session:
+        assert [r.id for r in storage.runs_for(session, "c")] == [run_id]
+
+
+def test_attempt_gives_unknown_when_the_database_fails(tmp_path: Path, monkeypatch, caplog) -> None:  # type: ignore[no-untyped-def]
+    (tmp_path / "blocked").write_text("a file where a folder should be")
+    monkeypatch.setenv("BOT_DATABASE_URL", f"sqlite:///{tmp_path / 'blocked' / 'db.sqlite'}")
+    assert storage.attempt("record a run", lambda s: storage.start_run(s, "c", "x"), "unknown") == (
+        "unknown"
+    )
+    assert "could not record a run" in caplog.text
+
+
+def test_a_column_added_later_is_added_to_an_old_table(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'old.db'}"
+    raw = storage.create_engine(url)
+    with raw.begin() as connection:
+        connection.execute(storage.text(
+            "CREATE TABLE exercise_runs (id VARCHAR(36) PRIMARY KEY, conversation_id VARCHAR(255)"
+            " NOT NULL, exercise VARCHAR(64) NOT NULL, status VARCHAR(16) NOT NULL, pre_rating"
+            " INTEGER, post_rating INTEGER, worsened BOOLEAN NOT NULL, started_at DATETIME NOT"
+            " NULL, ended_at DATETIME)"
+        ))  # fmt: skip
+    with Session(storage.engine_for(url)) as session:
+        run = storage.start_run(session, "c", "x")
+        storage.record_backdraft(session, run.id)
+        session.commit()
+        assert run.backdraft_count == 1

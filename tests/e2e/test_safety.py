@@ -3,7 +3,6 @@ question, crisis lines by region, backdraft on the stored run, and the human han
 
 from __future__ import annotations
 
-import os
 import subprocess
 import time
 import uuid
@@ -34,6 +33,10 @@ STEPS = [("Self-compassion break", i) for i in range(len(BREAK_ANSWERS))] + [
 
 def _texts(replies: list[dict]) -> str:
     return "\n".join(r.get("text", "") for r in replies)
+
+
+def _shown(rows: list[AuditRecord]) -> str:
+    return (rows[0].shown or "") if rows else ""
 
 
 def _slots(servers: Servers, sender: str) -> dict:
@@ -128,9 +131,13 @@ def test_backdraft_pauses_the_exercise_and_is_recorded(servers: Servers) -> None
 def test_detections_are_audited_without_text(servers: Servers) -> None:
     me = f"audit-{uuid.uuid4()}"
     servers.say(me, "I want to kill myself tonight")
-    time.sleep(1.5)  # the broker writes off the event loop
-    with Session(storage.engine_for(servers.database_url)) as session:
-        rows = session.query(AuditRecord).filter(AuditRecord.conversation_id == me).all()
+    deadline = time.monotonic() + 15
+    rows: list[AuditRecord] = []
+    # The broker writes off the event loop: wait for the turn's row with what was shown.
+    while time.monotonic() < deadline and "utter_crisis_lines" not in _shown(rows):
+        time.sleep(0.2)
+        with Session(storage.engine_for(servers.database_url)) as session:
+            rows = session.query(AuditRecord).filter(AuditRecord.conversation_id == me).all()
     assert rows and rows[0].kind == "crisis" and rows[0].category == "suicide_or_self_harm"
     assert "utter_crisis_lines" in (rows[0].shown or "")
     for row in rows:
@@ -168,7 +175,7 @@ def responders(servers: Servers) -> Iterator[FakeServer]:
 
 
 def _cli(servers: Servers, *args: str) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, **servers.env(), "RASA_URL": servers.url, "RASA_TOKEN": servers.token}
+    env = {**servers.env(), "RASA_URL": servers.url, "RASA_TOKEN": servers.token}
     return subprocess.run(
         [str(ROOT / ".venv" / "bin" / "bot"), "handoff", *args],
         env=env, capture_output=True, text=True, timeout=120, check=False,
