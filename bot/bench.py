@@ -1,4 +1,5 @@
-"""`make bench`: turn latency, throughput and memory on the REST channel, and training time.
+"""`make bench`: turn latency, throughput and memory on the REST channel, each channel's reply
+time (bot/bench_channels.py), and training time.
 
 Simulated people run both exercises end to end (about ten turns each) at 1, 20 and 50
 concurrent conversations against real servers on the trained model. Figures are printed and
@@ -21,6 +22,7 @@ from pathlib import Path
 
 import aiohttp
 
+from bot.bench_channels import SLACK_SECRET, measure, print_table, slack_stand_in
 from bot.launch import Servers
 from bot.settings import ROOT
 
@@ -137,10 +139,20 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
 
     results: dict[str, object] = {}
+    stand_in = slack_stand_in()
     with tempfile.TemporaryDirectory() as work:
-        servers = Servers(workdir=Path(work), model=args.model)
+        servers = Servers(
+            workdir=Path(work),
+            model=args.model,
+            channel_env={
+                "SLACK_BOT_TOKEN": "xoxb-bench",
+                "SLACK_SIGNING_SECRET": SLACK_SECRET,
+                "SLACK_API_URL": stand_in.url,
+            },
+        )
         servers.start_actions()
         servers.start_rasa()
+        servers.start_web()
         try:
             servers.wait_ready()
             rasa_pid = servers.procs["rasa"].pid
@@ -156,6 +168,7 @@ def main(argv: list[str] | None = None) -> int:
             results["levels"] = levels
             results["rasa_rss_peak_mib"] = peak.peak
             results["action_server_rss_mib"] = rss_mib(servers.procs["actions"].pid)
+            results["channels"] = measure(servers, stand_in)
         finally:
             servers.stop_all()
     if not args.skip_training:
@@ -172,6 +185,8 @@ def main(argv: list[str] | None = None) -> int:
         f"{results['rasa_rss_peak_mib']:.0f} MiB peak; "
         f"action server {results['action_server_rss_mib']:.0f} MiB"
     )
+    if "channels" in results:
+        print_table(results["channels"])  # type: ignore[arg-type]
     if "training_s" in results:
         print(f"Training (forced, full): {results['training_s']:.0f} s")
     out = ROOT / "results" / "bench.json"

@@ -267,6 +267,13 @@ def _cmd_lint(args: argparse.Namespace) -> int:
     return 1 if problems else 0
 
 
+def _cmd_web(args: argparse.Namespace) -> int:
+    from bot.web import serve
+
+    serve(args.port, args.host)
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     """Command-line interface of the `bot` command."""
     parser = argparse.ArgumentParser(prog="bot", description=__doc__)
@@ -308,6 +315,11 @@ def build_parser() -> argparse.ArgumentParser:
 
     lint = sub.add_parser("lint", help="unsafe wording and unknown numbers in every response")
     lint.set_defaults(func=_cmd_lint)
+
+    web = sub.add_parser("web", help="serve the chat page (WEB_PORT, default 8080)")
+    web.add_argument("--port", type=int, help="port (default: WEB_PORT or 8080)")
+    web.add_argument("--host", default="127.0.0.1", help="address to listen on")
+    web.set_defaults(func=_cmd_web)
     return parser
 
 

@@ -113,6 +113,11 @@ def render(directory: Directory) -> str:
     return f'{HEADER}\nversion: "3.1"\n\n{body}'
 
 
+def help_text(directory: Directory, region: str) -> str:
+    """A region's general lines, worded as `utter_crisis_lines` words them (the web page's help)."""
+    return _text(load_wording(), directory.lines_for(region, GENERAL))
+
+
 def _condition(region: str, category: str | None) -> list[dict[str, Any]]:
     """Rasa's slot condition for a region and a risk (None: no risk set)."""
     return [

@@ -40,7 +40,12 @@ class Servers:
     token: str = "e2e-test-token"
     rasa_port: int = field(default_factory=free_port)
     action_port: int = field(default_factory=free_port)
+    web_port: int = field(default_factory=free_port)
+    # Signs the chat page's session tokens; both the page server and Rasa need it.
+    web_secret: str = "e2e-web-session-secret-not-for-production"
     procs: dict[str, subprocess.Popen] = field(default_factory=dict)  # type: ignore[type-arg]
+    # Channel settings (Slack) for the whole run.
+    channel_env: dict[str, str] = field(default_factory=dict)
     # Extra environment for both servers, e.g. a handoff webhook for one test.
     extra_env: dict[str, str] = field(default_factory=dict)
 
@@ -48,6 +53,11 @@ class Servers:
     def url(self) -> str:
         """Base URL of the Rasa server."""
         return f"http://127.0.0.1:{self.rasa_port}"
+
+    @property
+    def web_url(self) -> str:
+        """Base URL of the chat page server."""
+        return f"http://127.0.0.1:{self.web_port}"
 
     @property
     def database_url(self) -> str:
@@ -61,6 +71,11 @@ class Servers:
             "BOT_DATABASE_URL": self.database_url,
             "TF_CPP_MIN_LOG_LEVEL": "3",
             "RASA_TELEMETRY_ENABLED": "false",
+            "WEB_SESSION_SECRET": self.web_secret,
+            "WEB_ORIGINS": self.web_url,
+            "RASA_PUBLIC_URL": self.url,
+            "RASA_PORT": str(self.rasa_port),
+            **self.channel_env,
             **self.extra_env,
         }
 
@@ -88,6 +103,26 @@ class Servers:
              "--credentials", str(ROOT / "credentials.yml")],
             cwd=ROOT, env=self.env(), stdout=log, stderr=subprocess.STDOUT,
         )  # fmt: skip
+
+    def start_web(self) -> None:
+        """Start the chat page server (`bot web`) and wait until it answers."""
+        log = (self.workdir / "web.log").open("ab")
+        bot = str(Path(sys.executable).parent / "bot")
+        self.procs["web"] = subprocess.Popen(
+            [bot, "web", "--port", str(self.web_port)],
+            cwd=ROOT, env=self.env(), stdout=log, stderr=subprocess.STDOUT,
+        )  # fmt: skip
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            if self.procs["web"].poll() is not None:
+                raise RuntimeError(f"web server exited; see {self.workdir}/web.log")
+            try:
+                if requests.get(f"{self.web_url}/healthz", timeout=2).ok:
+                    return
+            except requests.RequestException:
+                pass
+            time.sleep(0.2)
+        raise TimeoutError("the chat page server did not start")
 
     def wait_ready(self) -> None:
         """Block until the model is loaded and both servers accept connections."""

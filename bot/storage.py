@@ -12,7 +12,7 @@ from typing import TypeVar
 
 from sqlalchemy import Boolean, Column, DateTime, Integer, String, create_engine, inspect, text
 from sqlalchemy.engine import Engine
-from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 from sqlalchemy.orm import Session, declarative_base
 
 from bot.settings import Settings
@@ -47,6 +47,32 @@ class ExerciseRun(Base):  # type: ignore[valid-type,misc]
     backdraft_count = Column(Integer, nullable=False, default=0, server_default="0")
     started_at = Column(DateTime, nullable=False, default=utcnow)
     ended_at = Column(DateTime, nullable=True)
+
+
+class ChannelEvent(Base):  # type: ignore[valid-type,misc]
+    """A delivery a channel has already taken in (Slack's `event_id`): a retry is not a new turn."""
+
+    __tablename__ = "channel_events"
+
+    key = Column(String(255), primary_key=True)
+    received_at = Column(DateTime, nullable=False, default=utcnow, index=True)
+
+
+# Slack retries for about an hour; a day of keys is plenty and keeps the table small.
+CHANNEL_EVENT_DAYS = 1
+
+
+def first_delivery(session: Session, key: str) -> bool:
+    """Record `key`; True the first time it is seen, False for every repeat."""
+    session.add(ChannelEvent(key=key))
+    try:
+        session.flush()
+    except IntegrityError:
+        session.rollback()
+        return False
+    cutoff = utcnow() - dt.timedelta(days=CHANNEL_EVENT_DAYS)
+    session.query(ChannelEvent).filter(ChannelEvent.received_at < cutoff).delete()
+    return True
 
 
 @lru_cache(maxsize=8)

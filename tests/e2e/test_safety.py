@@ -169,7 +169,8 @@ def responders(servers: Servers) -> Iterator[FakeServer]:
             yield hook
         finally:
             servers.stop("actions")
-            servers.extra_env.clear()
+            for key in ("BOT_HANDOFF_WEBHOOK_URL", "BOT_HANDOFF_TIMEOUT_SECONDS"):
+                servers.extra_env.pop(key, None)
             servers.start_actions()
             servers.wait_ready()
 

@@ -1,0 +1,1 @@
+"""Channels: the web chat page and Slack, and how each renders a bot message."""
