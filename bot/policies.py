@@ -28,9 +28,9 @@ RESETS = {CHECK_FORM, "utter_crisis_support", "utter_crisis_checkin", "utter_cri
 HANDLED_BY_RULES = {
     "crisis", "crisis_check", "ask_help", "ask_human", "safe_now", "stop_exercise",
 }  # fmt: skip
-# Three messages with a cue since the last check: a design choice, not yet tuned. On
-# corpora/cue_dev.yml the cue lexicon finds a cue in only 6 of 30 risky conversations (one message
-# each) and in none of 20 ordinary ones, so today this rarely fires; the lexicon needs widening.
+# Three messages with a cue since the last check. On corpora/cue_dev.yml (the lexicon was widened
+# on it, so these are tuning figures, not a measurement) 23 of 30 risky conversations reach three
+# cue messages and none of 20 ordinary ones has even one.
 DEFAULT_THRESHOLD = 3
 
 

@@ -141,7 +141,7 @@ def test_crisis_outranks_everything(classifier, text: str, category: str) -> Non
 def test_crisis_corpus_does_not_regress(classifier) -> None:  # type: ignore[no-untyped-def]
     # tests/data/crisis_corpus.csv is held out: never trained or tuned on. Issue 3's targets are
     # explicit recall 100%, indirect 95%, false flags at most 5%; they are NOT met yet. This
-    # ratchet holds the measured level (explicit 0.925, indirect 0.739, false flags 0.109) so
+    # ratchet holds the measured level (explicit 0.970, indirect 0.824, false flags 0.092) so
     # no change to words, rules or models can make detection worse unnoticed.
     from bot.cli import crisis_report, read_rows
 
@@ -149,6 +149,6 @@ def test_crisis_corpus_does_not_regress(classifier) -> None:  # type: ignore[no-
     rows = list(read_rows(path, ("text", "category", "explicitness")))
     report = crisis_report(rows, [classifier.classify(r["text"]) for r in rows])
     recall = report["recall_by_explicitness"]
-    assert recall["explicit"]["recall"] >= 0.92
-    assert recall["indirect"]["recall"] >= 0.73
-    assert report["false_flag_rate"]["rate"] <= 0.11
+    assert recall["explicit"]["recall"] >= 0.96
+    assert recall["indirect"]["recall"] >= 0.81
+    assert report["false_flag_rate"]["rate"] <= 0.10

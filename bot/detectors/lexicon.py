@@ -242,6 +242,15 @@ class _StrictLoader(yaml.SafeLoader):
         return super().construct_mapping(node, deep=deep)
 
 
+# Lexicons hold words: YAML 1.1 would read a bare no, off, on or yes in a list as a boolean, and
+# "no" would silently become the word "false". Here every plain scalar that is not a number or
+# null stays a string.
+_StrictLoader.yaml_implicit_resolvers = {
+    first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:bool"]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+
+
 def load_lexicon(path: Path, nlp: Language) -> Lexicon:
     """Compile the lexicon at path with nlp's tokenizer; raises LexiconError when malformed."""
     data = yaml.load(path.read_text(encoding="utf-8"), Loader=_StrictLoader)  # noqa: S506

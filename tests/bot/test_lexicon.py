@@ -41,6 +41,15 @@ def test_a_key_written_twice_is_refused(nlp, tmp_path: Path) -> None:  # type: i
         load_lexicon(path, nlp)
 
 
+def test_yes_no_on_and_off_are_words_not_booleans(nlp, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    # YAML 1.1 reads a bare `no` as false: "I'm no good" would never have met the word "no".
+    path = _write(tmp_path, "sets:\n  W: [no, off, on, yes]\npatterns:\n  k:\n    - i W\n")
+    lexicon = load_lexicon(path, nlp)
+    assert lexicon.sets["W"] == ["no", "off", "on", "yes"]
+    matcher = lexicon.matcher(nlp)
+    assert matcher(nlp("i off")) and not matcher(nlp("i false"))
+
+
 def test_an_unknown_name_is_refused(nlp, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     with pytest.raises(LexiconError, match="NOPE"):
         load_lexicon(_write(tmp_path, "patterns:\n  k:\n    - i NOPE\n"), nlp)
