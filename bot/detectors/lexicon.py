@@ -117,8 +117,12 @@ class Lexicon:
     def doc(self, nlp: Language, text: str) -> Doc:
         """Tokenise and normalise text; offsets into the doc are offsets into the original text."""
         # Folding is one character for one character, and invisible characters become spaces,
-        # so every span maps straight back onto what the person wrote.
-        return self.set_norms(nlp(blank_invisible(fold(text or ""))))
+        # so every span maps straight back onto what the person wrote. Lower case too, because
+        # the tokenizer only splits contractions it knows in lower case: shouted "I CAN'T
+        # BREATHE" would otherwise keep "CAN'T" whole and miss every pattern with "can't".
+        folded = blank_invisible(fold(text or ""))
+        lowered = folded.lower()
+        return self.set_norms(nlp(lowered if len(lowered) == len(folded) else folded))
 
 
 def _alternatives(text: str, nlp: Language, normaliser: Normaliser) -> list[list[str]]:
