@@ -22,8 +22,7 @@ from pathlib import Path
 
 import aiohttp
 
-from bot.bench_channels import SLACK_SECRET, measure, print_table, slack_stand_in
-from bot.launch import Servers
+from bot.bench_channels import measure, print_table, slack_stand_in, start_servers
 from bot.settings import ROOT
 
 BREAK_SCRIPT = [
@@ -141,18 +140,7 @@ def main(argv: list[str] | None = None) -> int:
     results: dict[str, object] = {}
     stand_in = slack_stand_in()
     with tempfile.TemporaryDirectory() as work:
-        servers = Servers(
-            workdir=Path(work),
-            model=args.model,
-            channel_env={
-                "SLACK_BOT_TOKEN": "xoxb-bench",
-                "SLACK_SIGNING_SECRET": SLACK_SECRET,
-                "SLACK_API_URL": stand_in.url,
-            },
-        )
-        servers.start_actions()
-        servers.start_rasa()
-        servers.start_web()
+        servers = start_servers(Path(work), args.model, stand_in)
         try:
             servers.wait_ready()
             rasa_pid = servers.procs["rasa"].pid

@@ -169,21 +169,27 @@ def slack_stand_in() -> _SlackStandIn:
     return _SlackStandIn()
 
 
+def start_servers(work: Path, model: Path, stand_in: _SlackStandIn) -> Servers:
+    """Actions, Rasa (Slack pointed at the stand-in) and the page server, not yet ready."""
+    servers = Servers(
+        workdir=work,
+        model=model,
+        channel_env={
+            "SLACK_BOT_TOKEN": "xoxb-bench",
+            "SLACK_SIGNING_SECRET": SLACK_SECRET,
+            "SLACK_API_URL": stand_in.url,
+        },
+    )
+    servers.start_actions()
+    servers.start_rasa()
+    servers.start_web()
+    return servers
+
+
 def main() -> int:
     stand_in = slack_stand_in()
     with tempfile.TemporaryDirectory() as work:
-        servers = Servers(
-            workdir=Path(work),
-            model=ROOT / "models" / "kindly.tar.gz",
-            channel_env={
-                "SLACK_BOT_TOKEN": "xoxb-bench",
-                "SLACK_SIGNING_SECRET": SLACK_SECRET,
-                "SLACK_API_URL": stand_in.url,
-            },
-        )
-        servers.start_actions()
-        servers.start_rasa()
-        servers.start_web()
+        servers = start_servers(Path(work), ROOT / "models" / "kindly.tar.gz", stand_in)
         try:
             servers.wait_ready()
             results = measure(servers, stand_in)
