@@ -184,8 +184,14 @@ def _join(parts: list[str], last: str = ", or ") -> str:
     return parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + last + parts[-1]
 
 
-def _unknown_region(words: dict[str, str], directory: Directory) -> dict[str, Any]:
-    """Every region's emergency number and main line, then a question and a button per country."""
+def everywhere_text(directory: Directory) -> str:
+    """Every emergency number and each country's main line, worded as `utter_crisis_lines`
+    words them when the country is unknown (the chat page shows it without JavaScript)."""
+    return "\n".join(_everywhere(load_wording(), directory))
+
+
+def _everywhere(words: dict[str, str], directory: Directory) -> list[str]:
+    """The emergency numbers by place, then each region's main line."""
     emergencies: dict[str, list[str]] = {}
     mains: dict[str, list[str]] = {}
     for region in directory.regions:
@@ -196,16 +202,18 @@ def _unknown_region(words: dict[str, str], directory: Directory) -> dict[str, An
         words["numbers_in_places"].format(numbers=numbers, places=_join(places, " and "))
         for numbers, places in emergencies.items()
     )
-    text = "\n".join(
-        [
-            words["unknown_emergency"].format(numbers_by_place=numbers_by_place),
-            *(
-                words["main_line"].format(places=_join(places, " and "), line=line)
-                for line, places in mains.items()
-            ),
-            words["ask_country"],
-        ]
-    )
+    return [
+        words["unknown_emergency"].format(numbers_by_place=numbers_by_place),
+        *(
+            words["main_line"].format(places=_join(places, " and "), line=line)
+            for line, places in mains.items()
+        ),
+    ]
+
+
+def _unknown_region(words: dict[str, str], directory: Directory) -> dict[str, Any]:
+    """Every region's emergency number and main line, then a question and a button per country."""
+    text = "\n".join([*_everywhere(words, directory), words["ask_country"]])
     buttons = [
         {
             "title": region.name,

@@ -31,7 +31,7 @@ from urllib.parse import urlsplit
 from bot.channels.render import segments
 from bot.channels.session import issue, verify, web_secret
 from bot.channels.webchat import DEFAULT_WEB_PORT
-from bot.crisis_lines import help_text
+from bot.crisis_lines import everywhere_text, help_text
 from bot.resources import load_directory
 from bot.settings import ROOT
 
@@ -74,15 +74,9 @@ def help_lines() -> dict[str, Any]:
 
 @lru_cache(maxsize=1)
 def page() -> bytes:
-    """The page, with the emergency numbers for readers without JavaScript filled in."""
-    directory = load_directory()
-    numbers = "; ".join(
-        f"{' or '.join((r.emergency.number, *r.emergency.also))} in {r.name}"
-        for r in directory.regions
-        if r.code != "other"
-    )
+    """The page, with every emergency number and main line for readers without JavaScript."""
     html = (WEB_DIR / "index.html").read_text(encoding="utf-8")
-    return html.replace("<!--EMERGENCY-->", escape(numbers)).encode()
+    return html.replace("<!--EMERGENCY-->", escape(everywhere_text(load_directory()))).encode()
 
 
 def content_security_policy(rasa: str) -> str:

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
-from bot.resources import Directory, load_directory
+from bot.resources import load_directory
 
 Button = dict[str, Any]
 Segment = dict[str, str]
@@ -42,9 +42,9 @@ class Contacts:
 
 
 @lru_cache(maxsize=1)
-def contacts(directory: Directory | None = None) -> Contacts:
+def contacts() -> Contacts:
     """The directory's contacts, longest first so "116 123" is never read as "116"."""
-    found = (directory or load_directory()).contacts()
+    found = load_directory().contacts()
     numbers = frozenset(c for c in found if re.fullmatch(r"[\d +-]+", c))
     addresses = frozenset(found - numbers)
     alternatives = sorted(found, key=len, reverse=True)

@@ -178,10 +178,9 @@ class SlackChannel(SlackInput):
             return None
         return payload if isinstance(payload, dict) else None
 
-    @classmethod
-    def _delivery_key(cls, request: Request) -> str | None:
+    @staticmethod
+    def _delivery_key(request: Request, payload: dict[str, Any] | None) -> str | None:
         """What makes a delivery the same one: the event id, or the button set that was used."""
-        payload = cls._interactive(request)
         if payload is not None:
             container = payload.get("container") or {}
             message_ts = container.get("message_ts") or (payload.get("message") or {}).get("ts")
@@ -200,12 +199,12 @@ class SlackChannel(SlackInput):
         sender_id: str | None,
         metadata: dict[str, Any] | None,
     ) -> Any:
-        key = self._delivery_key(request)
+        payload = self._interactive(request)
+        key = self._delivery_key(request, payload)
         if key is not None and not self._first_delivery(key):
             retry = request.headers.get(self.retry_num_header)
             logger.info("dropped a repeated Slack delivery (retry %s)", retry or "none")
             return response.text("", headers={"X-Slack-No-Retry": "1"})
-        payload = self._interactive(request)
         if payload is not None:
             self._spawn(self._show_choice(payload))
         return await super().process_message(request, on_new_message, text, sender_id, metadata)

@@ -80,6 +80,7 @@ def test_the_page_is_served_with_a_strict_policy(page_server: str) -> None:
     assert response.headers["X-Content-Type-Options"] == "nosniff"
     # Without JavaScript the page still gives every emergency number, from the directory.
     assert "<!--EMERGENCY-->" not in response.text and "000 in Australia" in response.text
+    assert "116 123" in response.text  # and each country's main line
 
 
 def test_the_socket_io_client_and_its_licence_come_from_this_server(page_server: str) -> None:
