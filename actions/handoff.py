@@ -38,12 +38,47 @@ def _nobody_can_join(dispatcher: CollectingDispatcher, tracker: Tracker) -> list
     return [SlotSet("handoff", None)]
 
 
-def _already_open(dispatcher: CollectingDispatcher, record: handoff.Handoff) -> list[EventType]:
+def _joined(dispatcher: CollectingDispatcher, record: handoff.Handoff) -> list[EventType]:
+    dispatcher.utter_message(response="utter_handoff_accepted", responder_name=record.responder)
+    return [SlotSet("handoff", handoff.ACCEPTED), SlotSet("responder_name", record.responder)]
+
+
+def _timeout_reminder(record: handoff.Handoff) -> ReminderScheduled:
+    return ReminderScheduled(
+        TIMEOUT_INTENT,
+        trigger_date_time=record.timeout_at.replace(tzinfo=dt.timezone.utc),
+        name=TIMEOUT_REMINDER,
+        kill_on_user_message=False,
+    )
+
+
+def _still_open(
+    dispatcher: CollectingDispatcher, tracker: Tracker, record: handoff.Handoff
+) -> list[EventType]:
+    """A crisis or request while a handoff is open: no second one, and no news repeated."""
+    told = tracker.get_slot("handoff")
     if record.status == handoff.ACCEPTED:
-        dispatcher.utter_message(response="utter_handoff_accepted", responder_name=record.responder)
+        if told != handoff.ACCEPTED:
+            # The accept's trigger never reached the person: now is the first time they hear it.
+            return _joined(dispatcher, record)
+        # A person is here and sees the new signal on the record (`bot handoff show`); the
+        # bot's crisis replies came from the rule, and "has joined" was said once already.
         return [SlotSet("handoff", handoff.ACCEPTED), SlotSet("responder_name", record.responder)]
-    dispatcher.utter_message(response="utter_handoff_requested")
-    return [SlotSet("handoff", handoff.REQUESTED)]
+    # "I've asked the team" once; after that, the truth is that we are still waiting.
+    waiting = told == handoff.REQUESTED
+    dispatcher.utter_message(
+        response="utter_handoff_waiting" if waiting else "utter_handoff_requested"
+    )
+    # The same reminder again (its name replaces a pending one), in case it was lost.
+    return [SlotSet("handoff", handoff.REQUESTED), _timeout_reminder(record)]
+
+
+def _accepted(tracker: Tracker, doing: str) -> tuple[bool, handoff.Handoff | None]:
+    """The conversation's accepted handoff; the flag is False when the database could not say."""
+    unknown: tuple[bool, handoff.Handoff | None] = (False, None)
+    return storage.attempt(
+        doing, lambda session: (True, handoff.accepted_for(session, tracker.sender_id)), unknown
+    )
 
 
 def _record_unavailable(record: handoff.Handoff, reason: str) -> bool:
@@ -80,11 +115,15 @@ class ActionRequestHandoff(Action):
             None,
         )
         if opened is None:
+            if tracker.get_slot("handoff") == handoff.ACCEPTED:
+                # The responder may well still be here: "nobody can join" could be false.
+                return []
             # No record means no responder could ever accept: say so, and give the lines.
             return _nobody_can_join(dispatcher, tracker)
         record, created = opened
         if not created:
-            return _already_open(dispatcher, record)
+            logger.info("handoff %s (%s): new signal while open", record.id, category)
+            return _still_open(dispatcher, tracker, record)
 
         error = await asyncio.to_thread(handoff.notify, record, settings)
         if error is not None and _record_unavailable(record, error):
@@ -93,15 +132,7 @@ class ActionRequestHandoff(Action):
 
         logger.info("handoff %s (%s): responders notified", record.id, category)
         dispatcher.utter_message(response="utter_handoff_requested")
-        return [
-            SlotSet("handoff", handoff.REQUESTED),
-            ReminderScheduled(
-                TIMEOUT_INTENT,
-                trigger_date_time=record.timeout_at.replace(tzinfo=dt.timezone.utc),
-                name=TIMEOUT_REMINDER,
-                kill_on_user_message=False,
-            ),
-        ]
+        return [SlotSet("handoff", handoff.REQUESTED), _timeout_reminder(record)]
 
 
 class ActionHandoffTimeout(Action):
@@ -139,17 +170,13 @@ class ActionHandoffAccepted(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[EventType]:
-        record = storage.attempt(
-            "confirm an accepted handoff",
-            lambda session: handoff.accepted_for(session, tracker.sender_id),
-            None,
-        )
+        _, record = _accepted(tracker, "confirm an accepted handoff")
         if record is None:
             # Never say a person is here on the strength of a trigger alone.
             logger.warning("handoff accepted trigger, but no accepted handoff on record")
             return []
         logger.info("handoff %s: accepted", record.id)
-        return _already_open(dispatcher, record)
+        return _joined(dispatcher, record)
 
 
 class ActionRelayResponder(Action):
@@ -200,13 +227,9 @@ class ActionHandoffHold(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[EventType]:
-        held = storage.attempt(
-            "check a held conversation's handoff",
-            lambda session: handoff.accepted_for(session, tracker.sender_id) is not None,
+        known, record = _accepted(tracker, "check a held conversation's handoff")
+        if record is not None or not known:
             # Unknown: saying the responder left could be false, so stay quiet.
-            True,
-        )
-        if held:
             return []
         # Released while Rasa could not be told: silence would leave the person talking to
         # nobody, so they hear that the responder left.

@@ -69,6 +69,11 @@ class Handoff(Base):  # type: ignore[valid-type,misc]
     released_at = Column(DateTime, nullable=True)
     # Why responders could not be told (no webhook, HTTP status, timeout); never message text.
     notify_error = Column(String(NOTIFY_ERROR_LEN), nullable=True)
+    # A crisis or a request for a person that came while this handoff was open opens no second
+    # one; the responder sees here that it came (how many, when, which category), never the text.
+    signal_count = Column(Integer, nullable=False, default=0, server_default="0")
+    last_signal_at = Column(DateTime, nullable=True)
+    last_signal_category = Column(String(64), nullable=True)
 
 
 class ResponderMessage(Base):  # type: ignore[valid-type,misc]
@@ -134,11 +139,14 @@ def accepted_for(session: Session, conversation_id: str) -> Handoff | None:
 def request(
     session: Session, conversation_id: str, category: str, timeout_seconds: int
 ) -> tuple[Handoff, bool]:
-    """Open a handoff, or return the one already open; the flag says whether it is new."""
+    """Open a handoff, or note the new signal on the one already open; the flag says which."""
     # A request left waiting past its timeout (its reminder lost in a restart) is over.
     expire(session, conversation_id=conversation_id)
     existing = open_for(session, conversation_id)
     if existing is not None:
+        existing.signal_count = (existing.signal_count or 0) + 1
+        existing.last_signal_at = utcnow()
+        existing.last_signal_category = category
         return existing, False
     now = utcnow()
     handoff = Handoff(

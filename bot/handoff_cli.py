@@ -138,6 +138,20 @@ def _ending(record: handoff.Handoff, now: dt.datetime) -> str:
     return record.notify_error or ""
 
 
+def _plural(count: int, word: str) -> str:
+    return f"{count} {word}{'' if count == 1 else 's'}"
+
+
+def _signals(record: handoff.Handoff, now: dt.datetime) -> str:
+    """Crises or requests for a person that came while the handoff was open; "" when none."""
+    if not record.signal_count or record.last_signal_at is None:
+        return ""
+    return (
+        f"{_plural(record.signal_count, 'new signal')}, the latest "
+        f"({record.last_signal_category}) {_age(now - record.last_signal_at)} ago"
+    )
+
+
 def _cmd_list(settings: Settings, rasa: Rasa, args: argparse.Namespace) -> int:
     now = storage.utcnow()
     with storage.open_session(settings.database_url) as session:
@@ -147,9 +161,10 @@ def _cmd_list(settings: Settings, rasa: Rasa, args: argparse.Namespace) -> int:
         return 0
     print(f"{'id':<37}{'category':<27}{'status':<12}{'asked':>7}  {'responder':<16}state")
     for row in rows:
+        state = "; ".join(part for part in (_ending(row, now), _signals(row, now)) if part)
         print(
             f"{row.id:<37}{row.category:<27}{row.status:<12}{_age(now - row.requested_at):>7}  "
-            f"{row.responder or '-':<16}{_ending(row, now)}"
+            f"{row.responder or '-':<16}{state}"
         )
     return 0
 
@@ -258,6 +273,14 @@ def _cmd_show(settings: Settings, rasa: Rasa, args: argparse.Namespace) -> int:
         line = _transcript_line(event, since)
         if line:
             print(line)
+    signals = _signals(record, storage.utcnow())
+    if signals:
+        # Last, where a responder reading along looks; the transcript shows what was written.
+        late = record.last_signal_at >= record.accepted_at
+        print(
+            f"note: {signals}{', after you accepted' if late else ''} (a crisis or a request "
+            "for a person while this handoff was open; no second handoff was opened)"
+        )
     return 0
 
 

@@ -8,10 +8,20 @@ import uuid
 from collections.abc import Callable
 from functools import lru_cache
 from pathlib import Path
-from typing import TypeVar
+from typing import Any, TypeVar
 
-from sqlalchemy import Boolean, Column, DateTime, Integer, String, create_engine, inspect, text
-from sqlalchemy.engine import Engine
+from sqlalchemy import (
+    Boolean,
+    Column,
+    DateTime,
+    Integer,
+    String,
+    create_engine,
+    event,
+    inspect,
+    text,
+)
+from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 from sqlalchemy.orm import Session, declarative_base
 
@@ -75,12 +85,44 @@ def first_delivery(session: Session, key: str) -> bool:
     return True
 
 
+# The Rasa server (audit broker) and the action server write the same SQLite file. WAL lets
+# one write while the other reads; a writer that finds the file locked waits this long before
+# failing (a best-effort write is then logged and skipped, see `attempt`): far longer than any
+# of our writes takes, short enough not to stall a person's reply for long.
+SQLITE_BUSY_TIMEOUT_MS = 5000
+
+
+def _is_sqlite_file(url: str) -> bool:
+    """Whether the URL names an SQLite database in a file (WAL needs one; memory has none)."""
+    parsed = make_url(url)
+    if parsed.get_backend_name() != "sqlite":
+        return False
+    database = parsed.database or ""
+    # ":memory:", or a shared in-memory URI ("file::memory:?uri=true", "file:x?mode=memory").
+    return bool(database) and ":memory:" not in database and parsed.query.get("mode") != "memory"
+
+
+def _share_sqlite_file(engine: Engine) -> None:
+    """Every new connection to the file uses WAL and waits for a lock instead of failing."""
+
+    @event.listens_for(engine, "connect")
+    def _pragmas(dbapi_connection: Any, _record: Any) -> None:
+        cursor = dbapi_connection.cursor()
+        try:
+            cursor.execute("PRAGMA journal_mode=WAL")
+            cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
+        finally:
+            cursor.close()
+
+
 @lru_cache(maxsize=8)
 def engine_for(url: str) -> Engine:
     """One engine per database URL, created on first use and the tables with it."""
     if url.startswith("sqlite:///"):
         Path(url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
     engine = create_engine(url, future=True, pool_pre_ping=True)
+    if _is_sqlite_file(url):
+        _share_sqlite_file(engine)
     Base.metadata.create_all(engine)
     _add_missing_columns(engine)
     return engine

@@ -253,3 +253,33 @@ def test_a_webhook_that_does_not_speak_http_is_a_reason_not_a_crash(session: Ses
     record = _requested(session)
     with not_http_url() as url:
         assert handoff.notify(record, _settings(url)) == "webhook unreachable (BadStatusLine)"
+
+
+def test_a_further_request_while_open_is_noted_not_opened(session: Session) -> None:
+    record = _requested(session)
+    assert (record.signal_count, record.last_signal_at) == (0, None)
+    again, created = handoff.request(session, "c1", "asked_for_person", 300)
+    assert (again, created) == (record, False)
+    assert (record.signal_count, record.last_signal_category) == (1, "asked_for_person")
+    handoff.accept(session, record.id, "Sam")
+    handoff.request(session, "c1", "suicide_or_self_harm", 300)
+    assert (record.signal_count, record.last_signal_category) == (2, "suicide_or_self_harm")
+    assert record.last_signal_at >= record.accepted_at
+    assert session.query(handoff.Handoff).count() == 1
+
+
+def test_an_old_handoffs_table_gets_the_signal_columns(tmp_path: Path) -> None:
+    # A bot.db from before the signal columns existed must keep working after an upgrade.
+    url = f"sqlite:///{tmp_path / 'old.db'}"
+    with storage.create_engine(url).begin() as connection:
+        connection.execute(storage.text(
+            "CREATE TABLE handoffs (id VARCHAR(36) PRIMARY KEY, conversation_id VARCHAR(255) NOT"
+            " NULL, category VARCHAR(64) NOT NULL, status VARCHAR(16) NOT NULL, requested_at"
+            " DATETIME NOT NULL, timeout_at DATETIME NOT NULL, accepted_at DATETIME, responder"
+            " VARCHAR(80), released_at DATETIME, notify_error VARCHAR(200))"
+        ))  # fmt: skip
+    with Session(storage.engine_for(url)) as session:
+        record = _requested(session)
+        handoff.request(session, "c1", "asked_for_person", 300)
+        session.commit()
+        assert record.signal_count == 1

@@ -329,3 +329,23 @@ def test_list_shows_ids_and_states_never_text(
     assert first in out and second in out and "suicide_or_self_harm" in out
     assert "times out in" in out and "Ana" in out
     assert "words only" not in out and "c1" not in out.replace(first, "").replace(second, "")
+
+
+def test_show_and_list_tell_the_responder_a_new_signal_came(
+    database: str, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    handoff_id = _requested(database)
+    with FakeServer(FakeRasa()) as rasa:
+        assert _cli(monkeypatch, rasa.url, "accept", handoff_id, "--responder", "Ana") == 0
+        assert _cli(monkeypatch, rasa.url, "show", handoff_id, "--responder", "Ana") == 0
+        assert "note:" not in capsys.readouterr().out  # nothing new yet
+        # A crisis while Ana is there: the action notes it on the record, opens nothing new.
+        with Session(storage.engine_for(database)) as session:
+            assert handoff.request(session, "c1", "suicide_or_self_harm", 300)[1] is False
+            session.commit()
+        assert _cli(monkeypatch, rasa.url, "show", handoff_id, "--responder", "Ana") == 0
+    note = capsys.readouterr().out.splitlines()[-1]
+    assert note.startswith("note: 1 new signal, the latest (suicide_or_self_harm) 0s ago")
+    assert "after you accepted" in note
+    assert _cli(monkeypatch, closed_port_url(), "list") == 0
+    assert "accepted 0s ago; 1 new signal, the latest" in capsys.readouterr().out

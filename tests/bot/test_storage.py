@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from sqlalchemy.orm import Session
 
 from bot import storage
@@ -83,3 +84,40 @@ def test_a_column_added_later_is_added_to_an_old_table(tmp_path: Path) -> None:
         storage.record_backdraft(session, run.id)
         session.commit()
         assert run.backdraft_count == 1
+
+
+def test_a_file_database_is_shared_in_wal_mode_with_a_busy_timeout(tmp_path: Path) -> None:
+    # The Rasa server's audit broker and the action server write the same file.
+    engine = storage.engine_for(f"sqlite:///{tmp_path / 'shared.db'}")
+    with engine.connect() as connection:
+        assert connection.execute(storage.text("PRAGMA journal_mode")).scalar() == "wal"
+        busy = connection.execute(storage.text("PRAGMA busy_timeout")).scalar()
+        assert busy == storage.SQLITE_BUSY_TIMEOUT_MS
+
+
+@pytest.mark.parametrize(
+    "url, file",
+    [
+        ("sqlite:///var/bot.db", True),  # the default
+        ("sqlite:////srv/kindly/bot.db", True),  # absolute path
+        ("sqlite+pysqlite:///var/bot.db", True),  # driver named
+        # In memory there is no file to share and no WAL.
+        ("sqlite://", False),
+        ("sqlite:///:memory:", False),
+        ("sqlite:///file::memory:?uri=true", False),
+        ("sqlite:///file:kindly?mode=memory&uri=true", False),
+        # PostgreSQL has its own concurrency: no SQLite pragmas there.
+        ("postgresql://kindly@db/kindly", False),
+        ("postgresql+psycopg2://kindly@db/kindly", False),
+    ],
+)
+def test_only_sqlite_files_get_the_pragmas(url: str, file: bool) -> None:
+    assert storage._is_sqlite_file(url) is file
+
+
+def test_an_in_memory_database_still_works(tmp_path: Path) -> None:
+    engine = storage.engine_for("sqlite://")
+    with Session(engine) as session:
+        storage.start_run(session, "c", "x")
+        session.commit()
+        assert len(storage.runs_for(session, "c")) == 1
