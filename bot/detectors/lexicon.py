@@ -13,6 +13,7 @@ import yaml
 from spacy.language import Language
 from spacy.matcher import Matcher
 from spacy.tokens import Doc, Token
+from spacy.vocab import Vocab
 
 from bot.text import blank_invisible, destretch, fold
 
@@ -22,7 +23,14 @@ _OPTIONAL_LITERAL = re.compile(r"^(?P<body>.+?)(?P<op>\?)$")
 # Words shorter than this are never typo-corrected: too many real words sit one edit apart.
 _MIN_FUZZY_LENGTH = 5
 
+# Patterns per spaCy Matcher. Matcher.add rebuilds a dict of every IN-list the Matcher already
+# holds for each token of each pattern it adds (spacy/matcher/matcher.pyx, _get_extra_predicates),
+# so one Matcher's build time grows with patterns times lists: crisis.yml took ~12 s as one
+# Matcher and ~0.6 s in Matchers of this size, which also match a little faster.
+_PATTERNS_PER_MATCHER = 1000
+
 TokenPattern = list[dict[str, Any]]
+Match = tuple[int, int, int]
 
 
 class LexiconError(ValueError):
@@ -92,6 +100,29 @@ class CompiledPattern:
     token_patterns: list[TokenPattern]
 
 
+class LexiconMatcher:
+    """A lexicon's rules split over several spaCy Matchers, called like one Matcher."""
+
+    def __init__(self, vocab: Vocab, rules: dict[str, CompiledPattern]) -> None:
+        self._matchers: list[Matcher] = []
+        size = _PATTERNS_PER_MATCHER
+        for key, compiled in rules.items():
+            if size and size + len(compiled.token_patterns) > _PATTERNS_PER_MATCHER:
+                # Every pattern is built by _compile_line in a few fixed token shapes, so spaCy's
+                # schema check (another ~5 s on crisis.yml) could find nothing; a unit test
+                # runs it over every shape the real lexicons produce.
+                self._matchers.append(Matcher(vocab, validate=False))
+                size = 0
+            # All of a key's patterns go to one Matcher, which reports each (key, start, end)
+            # once, so no match is doubled.
+            self._matchers[-1].add(key, compiled.token_patterns)
+            size += len(compiled.token_patterns)
+
+    def __call__(self, doc: Doc) -> list[Match]:
+        """Every (key, start, end) that a rule matches in doc, as Matcher returns them."""
+        return [match for matcher in self._matchers for match in matcher(doc)]
+
+
 @dataclass
 class Lexicon:
     """A compiled lexicon: token normaliser plus one Matcher key per pattern line."""
@@ -101,12 +132,9 @@ class Lexicon:
     counter_patterns: dict[str, CompiledPattern]
     sets: dict[str, list[str]]
 
-    def matcher(self, nlp: Language, which: str = "patterns") -> Matcher:
-        """Build a Matcher over NORM for the patterns or the counter-patterns."""
-        matcher = Matcher(nlp.vocab)
-        for key, compiled in getattr(self, which).items():
-            matcher.add(key, compiled.token_patterns)
-        return matcher
+    def matcher(self, nlp: Language, which: str = "patterns") -> LexiconMatcher:
+        """Build a matcher over NORM for the patterns or the counter-patterns."""
+        return LexiconMatcher(nlp.vocab, getattr(self, which))
 
     def set_norms(self, doc: Doc) -> Doc:
         """Write the canonical spelling into every token's NORM, where the Matcher reads it."""
@@ -151,7 +179,7 @@ def _element_options(
         if name == "_":
             return [[{"OP": op}]] if op else [[{}]]
         if name in sets:
-            token: dict[str, Any] = {"NORM": {"IN": sets[name]}}
+            token = _norm_token(sets[name])
             if op:
                 token["OP"] = op
             return [[token]]
@@ -176,10 +204,16 @@ def _element_options(
     return _merge_single_tokens(alts) + ([[]] if optional else [])
 
 
+def _norm_token(words: list[str]) -> dict[str, Any]:
+    """A Matcher token for any one of words."""
+    # One word is a plain comparison: the same match, without an IN-list to build and check.
+    return {"NORM": words[0]} if len(words) == 1 else {"NORM": {"IN": words}}
+
+
 def _merge_single_tokens(alts: list[list[str]]) -> list[TokenPattern]:
     """One Matcher token for all one-word alternatives; a sequence for each longer one."""
     single = sorted({a[0] for a in alts if len(a) == 1})
-    options: list[TokenPattern] = [[{"NORM": {"IN": single}}]] if single else []
+    options: list[TokenPattern] = [[_norm_token(single)]] if single else []
     return options + [[{"NORM": t} for t in a] for a in alts if len(a) > 1]
 
 
@@ -207,11 +241,17 @@ def _compile_line(
         for chunk, grouped in _chunks(line)
     ]
     expanded = []
+    seen = set()
     for combo in itertools.product(*parts):
         pattern = [tok for seq in combo for tok in seq]
         # A pattern made only of optional pieces would match everywhere.
         if pattern and any(t.get("OP") not in ("?", "*") for t in pattern):
-            expanded.append(pattern)
+            # Optional pieces often spell one sequence twice ("(the)? (even)? ... (even)?");
+            # the Matcher would only find the same matches again.
+            spelled = repr(pattern)
+            if spelled not in seen:
+                seen.add(spelled)
+                expanded.append(pattern)
     if not expanded:
         raise LexiconError(f"pattern {line!r} matches nothing")
     return expanded
@@ -255,11 +295,63 @@ _StrictLoader.yaml_implicit_resolvers = {
 }
 
 
+def _choice_problem(chunk: str, grouped: bool, names: set[str]) -> str | None:
+    """What the loader would misread in one chunk of a pattern, or None."""
+    if not grouped and _NAME.match(chunk):
+        return None  # A lone name outside a group: read as the set, phrase or `_` it names.
+    optional = _OPTIONAL_LITERAL.match(chunk)
+    for piece in (optional["body"] if optional else chunk).split("|"):
+        if piece in names:
+            continue  # A choice that is exactly a set or phrase name expands to its words.
+        for word in piece.split():
+            named = _NAME.match(word)
+            if named and named["name"] == "_":
+                return f"{word!r} inside a choice is not any token: write it outside the choice"
+            if named and named["name"] in names:
+                return (
+                    f"{word!r} inside a choice is not read as {named['name']}: a set or phrase "
+                    "name works there only as a whole option, without ?, * or +"
+                )
+    return None
+
+
+def _pattern_problem(line: str, names: set[str]) -> str | None:
+    """Why the loader would misread this pattern line, or None when it reads it as written."""
+    in_group = False
+    for char in line:
+        if char == "(" and in_group:
+            return "a group inside a group is read as literal brackets: write (a|b) (c|d)?"
+        in_group = char == "(" or (in_group and char != ")")
+    for chunk, grouped in _chunks(line):
+        if grouped or "|" in chunk:
+            problem = _choice_problem(chunk, grouped, names)
+            if problem:
+                return problem
+    return None
+
+
+def _pattern_problems(data: dict[str, Any], path: Path) -> list[str]:
+    """Every pattern in a lexicon that the compiler would read other than as written."""
+    names = {str(n) for n in [*(data.get("sets") or {}), *(data.get("phrases") or {})]}
+    problems = []
+    for section in ("patterns", "counter_patterns"):
+        for family, lines in (data.get(section) or {}).items():
+            for line in lines or []:
+                problem = _pattern_problem(str(line), names)
+                if problem:
+                    problems.append(f"{path}: {section} {family!r}: {str(line)!r}: {problem}")
+    return problems
+
+
 def load_lexicon(path: Path, nlp: Language) -> Lexicon:
     """Compile the lexicon at path with nlp's tokenizer; raises LexiconError when malformed."""
     data = yaml.load(path.read_text(encoding="utf-8"), Loader=_StrictLoader)  # noqa: S506
     if not isinstance(data, dict) or "patterns" not in data:
         raise LexiconError(f"{path}: no 'patterns' section")
+    problems = _pattern_problems(data, path)
+    if problems:
+        # All at once, so a reviewer fixes every misread pattern in one pass.
+        raise LexiconError("\n".join(problems))
     normaliser = Normaliser(
         norms={str(k): str(v) for k, v in (data.get("norms") or {}).items()},
         fuzzy=[str(w) for w in data.get("fuzzy") or []],

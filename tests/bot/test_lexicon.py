@@ -8,7 +8,10 @@ from pathlib import Path
 import pytest
 import spacy
 import yaml
+from spacy.language import Language
+from spacy.schemas import validate_token_pattern
 
+from bot.detectors import lexicon as lexicon_module
 from bot.detectors.lexicon import LexiconError, load_lexicon
 from tests.conftest import ROOT
 
@@ -73,3 +76,123 @@ def test_every_set_and_phrase_is_used(path: Path) -> None:
 def test_norms_change_something(path: Path) -> None:
     norms = yaml.safe_load(path.read_text()).get("norms") or {}
     assert [k for k, v in norms.items() if k == v] == []
+
+
+# One set and one phrase; each test appends a pattern line to family k.
+MISREAD = 'sets:\n  DAY: [monday, friday]\nphrases:\n  IM: ["i\'m", i am]\npatterns:\n  k:\n'
+
+
+@pytest.mark.parametrize(
+    "pattern",
+    [
+        "i (feel (so|very)) sad",  # nested: read as literal "(" and ")" words, never matched
+        "((so|very)) sad",  # a group wrapped in brackets is nested too
+    ],
+)
+def test_a_group_inside_a_group_is_refused(nlp: Language, tmp_path: Path, pattern: str) -> None:
+    with pytest.raises(LexiconError, match="group inside a group"):
+        load_lexicon(_write(tmp_path, MISREAD + f"    - {pattern}\n"), nlp)
+
+
+@pytest.mark.parametrize(
+    "pattern",
+    [
+        "(my _) hurts",  # `_` beside words in an option is the literal word "_"
+        "(_|it) hurts",  # `_` as a whole option is still the literal word "_"
+        "(it|_*) hurts",  # `_*` in a choice was refused as an unknown set; now said plainly
+        "(my _*) hurts",  # `_*` beside words is the literal word "_*"
+        "_|it hurts",  # a choice outside brackets reads `_` as a word just the same
+    ],
+)
+def test_any_token_inside_a_choice_is_refused(nlp: Language, tmp_path: Path, pattern: str) -> None:
+    with pytest.raises(LexiconError, match="not any token"):
+        load_lexicon(_write(tmp_path, MISREAD + f"    - {pattern}\n"), nlp)
+
+
+@pytest.mark.parametrize(
+    "pattern",
+    [
+        "see you (on DAY)",  # a name beside words is the literal word "day"
+        "(IM so|i'm very) tired",  # a phrase name beside words is literal too
+        "see you (DAY | soon)",  # spaces around `|` make "DAY " a word, not the set
+        "see you (DAY?|soon)",  # an operator on a name in a choice was refused as unknown
+    ],
+)
+def test_a_name_read_as_a_word_inside_a_choice_is_refused(
+    nlp: Language, tmp_path: Path, pattern: str
+) -> None:
+    with pytest.raises(LexiconError, match="not read as (DAY|IM)"):
+        load_lexicon(_write(tmp_path, MISREAD + f"    - {pattern}\n"), nlp)
+
+
+def test_a_misread_pattern_is_named_with_file_and_family(nlp: Language, tmp_path: Path) -> None:
+    # Every misread line in one message, so a reviewer can fix them all in one pass.
+    text = MISREAD + "    - fine\ncounter_patterns:\n  idiom:\n    - (on DAY)\n    - (a (b|c))\n"
+    path = _write(tmp_path, text)
+    with pytest.raises(LexiconError) as raised:
+        load_lexicon(path, nlp)
+    lines = str(raised.value).splitlines()
+    assert len(lines) == 2
+    assert lines[0].startswith(f"{path}: counter_patterns 'idiom': '(on DAY)'")
+    assert lines[1].startswith(f"{path}: counter_patterns 'idiom': '(a (b|c))'")
+
+
+@pytest.mark.parametrize(
+    ("pattern", "text"),
+    [
+        ("see you (DAY|soon)", "see you friday"),  # a name as a whole option is the set
+        ("see you (soon|DAY?)", "see you"),  # a final `?` makes the whole choice optional
+        ("see you (DAY)?", "see you monday"),  # an optional group holding only a name
+        ("(IM|we're) tired", "i am tired"),  # a phrase name as a whole option
+        ("see _ DAY", "see you friday"),  # `_` outside a choice is any token
+        ("see _* DAY", "see you on friday"),  # `_*` outside a choice is any run of tokens
+        ("see you DAY|soon", "see you soon"),  # a name in a choice outside brackets
+        ("(see|meet) (you)? (on|this)? DAY", "meet you friday"),  # several flat groups
+    ],
+)
+def test_names_and_groups_the_loader_reads_are_allowed(
+    nlp: Language, tmp_path: Path, pattern: str, text: str
+) -> None:
+    lexicon = load_lexicon(_write(tmp_path, MISREAD + f"    - {pattern}\n"), nlp)
+    assert lexicon.matcher(nlp)(lexicon.doc(nlp, text)), pattern
+
+
+def test_a_sequence_spelled_twice_is_compiled_once(nlp: Language, tmp_path: Path) -> None:
+    # "a b c" comes from either optional "b"; the Matcher would only report it again.
+    lexicon = load_lexicon(_write(tmp_path, "patterns:\n  k:\n    - a (b)? (b)? c\n"), nlp)
+    assert len(lexicon.patterns["k:0"].token_patterns) == 3
+
+
+def test_rules_split_over_several_matchers_match_as_one(
+    nlp: Language, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The lexicon is spread over several spaCy Matchers for build speed; none may drop or
+    # double a match.
+    text = MISREAD + "    - (i'm|IM) (so|very)? tired\n    - tired\n  j:\n    - so DAY\n"
+    lexicon = load_lexicon(_write(tmp_path, text), nlp)
+    doc = lexicon.doc(nlp, "I'm so tired, so friday. I am tired")
+    whole = sorted(lexicon.matcher(nlp)(doc))
+    monkeypatch.setattr(lexicon_module, "_PATTERNS_PER_MATCHER", 1)
+    split = lexicon.matcher(nlp)
+    assert len(split._matchers) == 3
+    assert sorted(split(doc)) == whole
+    assert len(whole) == 5
+
+
+PATTERN_LEXICONS = [p for p in LEXICONS if "patterns" in yaml.safe_load(p.read_text())]
+
+
+@pytest.mark.parametrize("path", PATTERN_LEXICONS, ids=[p.name for p in PATTERN_LEXICONS])
+def test_every_compiled_token_passes_spacys_schema(nlp: Language, path: Path) -> None:
+    # The matchers skip spaCy's per-pattern schema check (seconds per load); this runs it once
+    # over every distinct token shape the real lexicons compile to.
+    lexicon = load_lexicon(path, nlp)
+    tokens = {
+        repr(token): token
+        for group in (lexicon.patterns, lexicon.counter_patterns)
+        for compiled in group.values()
+        for pattern in compiled.token_patterns
+        for token in pattern
+    }
+    errors = {key: validate_token_pattern([token]) for key, token in tokens.items()}
+    assert {key: e for key, e in errors.items() if e} == {}
