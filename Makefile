@@ -8,7 +8,7 @@ MODEL := models/kindly.tar.gz
 # The chat page's socket.io client, from npm (web/package-lock.json); served by `bot web`.
 WEB_STAMP := web/node_modules/.installed
 # Retrain whenever anything the model is built from is newer than the model.
-MODEL_INPUTS := config.yml $(shell find domain data -type f -name '*.yml' 2>/dev/null)
+MODEL_INPUTS := config.yml $(shell find domain data -type f \( -name '*.yml' -o -name '*.csv' \) 2>/dev/null)
 export TF_CPP_MIN_LOG_LEVEL ?= 3
 export PYTHONWARNINGS ?= ignore
 # Rasa would try to send usage telemetry; this machine has no network and we want none.

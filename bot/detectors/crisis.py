@@ -21,6 +21,22 @@ CATEGORY_PRIORITY = (
 # A pattern family named "<category>.indirect" matches hinted or passive wordings of that risk.
 INDIRECT = "indirect"
 
+HARM_TO_OTHERS = "harm_to_others"
+# Counter families (crisis.yml): laughter or "not really" makes a threat to a person banter; a
+# past time with present wellbeing, and nothing returning, makes a risk a resolved story.
+JEST, EARNEST = "jest", "earnest"
+HISTORY, RECOVERED, RELAPSE = "history", "recovered", "relapse"
+
+
+def said_in_jest(counters: frozenset[str]) -> bool:
+    """Laughter or "not really" in the message, and no "I'm not joking"."""
+    return JEST in counters and EARNEST not in counters
+
+
+def told_as_resolved(counters: frozenset[str]) -> bool:
+    """A risk told as over: when it was, how they are now, and no word of it coming back."""
+    return HISTORY in counters and RECOVERED in counters and RELAPSE not in counters
+
 
 @dataclass(frozen=True)
 class CrisisSignal:
@@ -43,10 +59,14 @@ class CrisisDetector(FamilyMatcher):
     def detect(self, text: str) -> CrisisSignal:
         """Find every risk category the message matches; idioms ("killing me") do not count."""
         matches = self.match(text)
+        if told_as_resolved(matches.counters):
+            return CrisisSignal()
         found = set()
         explicit = False
         for family in matches.families:
             category, _, level = family.partition(".")
+            if category == HARM_TO_OTHERS and said_in_jest(matches.counters):
+                continue
             found.add(category)
             explicit = explicit or level != INDIRECT
         if "minor" in matches.counters and "abuse_or_violence" in found:

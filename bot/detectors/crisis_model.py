@@ -1,15 +1,19 @@
 """A sentence-level crisis classifier, trained with the model from the crisis intent's examples.
 
 The intent classifier reads a whole message and spreads its belief over every intent, so one
-risky sentence in a long paragraph about exams barely moves it. This model answers one question
-(crisis or not) for each sentence of a message and keeps the highest score. Its verdict alone
-is never taken as plainly stated risk: it leads to the confirming question.
+risky sentence in a long paragraph about exams barely moves it. This model reads each sentence of
+a message on its own and keeps the riskiest. It tells the risk categories apart (and "none"), so
+a risk only it noticed can still be named and get the right crisis lines. Its verdict alone is
+never taken as plainly stated risk: it leads to the confirming question.
 """
 
 from __future__ import annotations
 
+import csv
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
 
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
@@ -21,6 +25,8 @@ from bot.text import blank_invisible, fold, normalise
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+|[\n;]+|\s+-\s+")
 WINDOW_WORDS = 24
 WINDOW_STRIDE = 12
+# Inverse regularisation strength of the logistic regression (chosen on corpora/crisis_dev*.csv).
+C = 8.0
 
 
 def sentences(text: str) -> list[str]:
@@ -38,18 +44,36 @@ def sentences(text: str) -> list[str]:
     return parts
 
 
+NONE = "none"
+# Named only when the model is this sure which category it is, among the risk categories; below
+# it, the risk is "unspecified" and gets the general crisis lines rather than a wrong guess.
+MIN_CATEGORY_SHARE = 0.7
+UNSPECIFIED = "unspecified"
+
+
+@dataclass(frozen=True)
+class Assessment:
+    """The riskiest sentence's score (1 - P(none)) and the category it was read as."""
+
+    score: float = 0.0
+    category: str = UNSPECIFIED
+
+
 class SentenceCrisisModel:
-    """Binary crisis-or-not over character and word n-grams, scored per sentence."""
+    """Risk categories and "none" over character and word n-grams, scored per sentence."""
 
     def __init__(self, pipeline: Pipeline | None = None) -> None:
         self.pipeline = pipeline
 
     @classmethod
-    def train(
-        cls, crisis: Iterable[str], other: Iterable[str], seed: int = 7
-    ) -> SentenceCrisisModel:
-        """Fit on crisis examples against every other example; classes are weighted equally."""
-        positives, negatives = list(crisis), list(other)
+    def train(cls, labelled: Iterable[tuple[str, str]], seed: int = 7) -> SentenceCrisisModel:
+        """Fit on (text, label) pairs; label is a risk category or "none"; classes weigh alike."""
+        texts, labels = [], []
+        for text, label in labelled:
+            texts.append(text)
+            labels.append(label)
+        if NONE not in labels or len(set(labels)) < 2:
+            raise ValueError("the crisis model needs crisis examples and other examples")
         features = FeatureUnion(
             [
                 ("chars", TfidfVectorizer(analyzer="char_wb", ngram_range=(2, 5), min_df=2,
@@ -62,16 +86,58 @@ class SentenceCrisisModel:
         pipeline = Pipeline(
             [
                 ("features", features),
-                ("model", LogisticRegression(C=4.0, class_weight="balanced", max_iter=2000,
+                ("model", LogisticRegression(C=C, class_weight="balanced", max_iter=3000,
                                              random_state=seed)),
             ]
         )  # fmt: skip
-        pipeline.fit(positives + negatives, [1] * len(positives) + [0] * len(negatives))
+        pipeline.fit(texts, labels)
         return cls(pipeline)
+
+    def assess(self, text: str) -> Assessment:
+        """The riskiest part of the message, and its category when the model is sure of it."""
+        parts = sentences(text)
+        if self.pipeline is None or not parts:
+            return Assessment()
+        classes = list(self.pipeline.classes_)
+        probabilities = self.pipeline.predict_proba(parts)
+        risk = 1.0 - probabilities[:, classes.index(NONE)]
+        riskiest = probabilities[int(risk.argmax())]
+        score = float(risk.max())
+        category, share = UNSPECIFIED, 0.0
+        for name, probability in zip(classes, riskiest, strict=True):
+            if name != NONE and score > 0 and probability / score > share:
+                category, share = name, probability / score
+        if share < MIN_CATEGORY_SHARE:
+            category = UNSPECIFIED
+        return Assessment(score, category)
 
     def score(self, text: str) -> float:
         """The highest crisis probability over the message's sentences (0.0 when untrained)."""
-        parts = sentences(text)
-        if self.pipeline is None or not parts:
-            return 0.0
-        return float(self.pipeline.predict_proba(parts)[:, 1].max())
+        return self.assess(text).score
+
+
+def _trigrams(text: str) -> set[tuple[str, ...]]:
+    tokens = normalise(text).split()
+    return {tuple(tokens[i : i + 3]) for i in range(max(len(tokens) - 2, 1))}
+
+
+def paragraph_examples(path: Path) -> Iterator[tuple[str, str]]:
+    """Sentence-level examples from long written messages (`text,category,risk_sentence`).
+
+    In a crisis message one sentence, `risk_sentence`, carries the risk: it is an example of its
+    category, and every other sentence of the message is an example of "none" (the everyday
+    talk around a disclosure). A part that shares words with the risk sentence without being it
+    is left out. Every sentence of a benign message is "none".
+    """
+    with path.open(newline="", encoding="utf-8") as handle:
+        for row in csv.DictReader(handle):
+            category = row["category"]
+            risk = (row.get("risk_sentence") or "").strip()
+            if category != NONE:
+                if not risk:
+                    raise ValueError(f"{path}: a crisis row without its risk_sentence")
+                yield risk, category
+            risky = _trigrams(risk) if risk else set()
+            for part in sentences(row["text"]):
+                if not risky & _trigrams(part):
+                    yield part, NONE

@@ -153,3 +153,55 @@ def test_everyday_sentences_with_risk_words_are_not_flagged(
 )
 def test_shouted_contractions_are_read(floor: CrisisDetector, text: str) -> None:
     assert floor.detect(text).flagged, text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # Banter about a person, with laughter or "not really".
+        "gonna strangle my flatmate, she used all the hot water again lol",
+        "I'm going to murder my brother 😂 he spoiled the finale",
+        "I will kill him. I'm not. But I'll sulk all evening.",
+        # A risk told as past and resolved.
+        "I used to self-harm in my teens. I've been well for nine years now and I coach netball.",
+        "Eight years ago I overdosed. These days I'm a support worker and life's genuinely good.",
+        "when i was 16 i stopped eating for months. ten years clean of that and im proud of myself",
+        # Study, topics, idioms.
+        "my essay on adolescent self-harm is due friday, any tips on sources?",
+        "what's the difference between suicidal ideation and intent, for my nursing exam",
+        "I overdosed on true crime podcasts this weekend",
+        "the soufflé collapsed and so did my confidence as a host",
+        "got home from the night shift and collapsed on the sofa",
+    ],
+)
+def test_banter_resolved_stories_and_study_are_not_flagged(
+    floor: CrisisDetector, text: str
+) -> None:
+    assert not floor.detect(text).flagged, text
+
+
+@pytest.mark.parametrize(
+    ("text", "category"),
+    [
+        # "Not joking" outweighs laughter; laughter never hides a risk to the person themselves.
+        ("I'm going to kill him, I'm not joking this time", OTHERS),
+        ("i want to kill myself lol", SUICIDE),
+        ("my boyfriend hit me again haha but it's fine", ABUSE),
+        # A past story with anything of it now is still a disclosure.
+        (
+            "I used to self-harm years ago and I'd been well for ages but the urges are back",
+            SUICIDE,
+        ),
+        ("years ago I was bulimic, I've been better since, but I purged again tonight", EATING),
+        ("I left him two years ago and I'm doing well, but he beat me again last night", ABUSE),
+        # Someone else's pride or happiness is not the person's recovery.
+        (
+            "I came here for work three years ago and my mum is so proud of me, but I want to die",
+            SUICIDE,
+        ),
+    ],
+)
+def test_earnest_or_returning_risk_is_still_flagged(
+    floor: CrisisDetector, text: str, category: str
+) -> None:
+    assert floor.detect(text).category == category, text

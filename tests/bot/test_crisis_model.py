@@ -1,0 +1,210 @@
+"""The sentence-level crisis model: scores per sentence, named categories, its place in the NLU."""
+
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+
+import pytest
+from rasa.shared.nlu.training_data.message import Message
+
+from bot.detectors.crisis_model import (
+    UNSPECIFIED,
+    SentenceCrisisModel,
+    paragraph_examples,
+    sentences,
+)
+from bot.nlu.signals import SignalDetector
+
+# Tiny made-up training sets: enough to tell the categories apart in these tests, nothing more.
+ABUSE = [
+    "he hits me when he is angry",
+    "my partner hit me again last night",
+    "he hit me and I am scared of him",
+    "she hits me and takes my money",
+    "I'm scared of him when he drinks, he hits me",
+    "my boyfriend hits me and says it is my fault",
+    "he gets like this when he is angry and I hide",
+    "when he is angry he gets like this",
+]
+MEDICAL = [
+    "my chest hurts and my left arm is numb",
+    "crushing chest pain that won't stop",
+    "I can't breathe properly and my chest hurts",
+    "chest pain and I feel faint",
+    "my dad has chest pain and is sweating",
+    "sharp chest pain spreading to my jaw",
+]
+NONE = [
+    "I made pasta for dinner",
+    "the bus was late again this morning",
+    "I'm watching a film about the ocean",
+    "my cat knocked a glass off the table",
+    "work was long but fine",
+    "going for a walk in the park later",
+    "I'm such an idiot, I forgot my keys",
+    "we won the football match on Saturday",
+]
+
+
+@pytest.fixture(scope="module")
+def model() -> SentenceCrisisModel:
+    pairs = [(t, "abuse_or_violence") for t in ABUSE]
+    pairs += [(t, "medical_emergency") for t in MEDICAL]
+    pairs += [(t, "none") for t in NONE]
+    return SentenceCrisisModel.train(pairs)
+
+
+def test_names_the_category_it_is_sure_of(model: SentenceCrisisModel) -> None:
+    assessment = model.assess("he hits me")
+    assert assessment.category == "abuse_or_violence"
+    assert assessment.score > model.assess("I made pasta").score
+
+
+def test_one_risky_sentence_in_a_long_message_counts(model: SentenceCrisisModel) -> None:
+    alone = model.assess("chest pain and my arm is numb").score
+    buried = model.assess(
+        "Work was long. The bus was late again. I made pasta for dinner. "
+        "Chest pain and my arm is numb. My cat knocked a glass off the table."
+    )
+    assert buried.score == pytest.approx(alone)
+    assert buried.category == "medical_emergency"
+
+
+def test_an_unsure_category_is_unspecified() -> None:
+    # Two categories trained on the same words: the model cannot tell them apart.
+    same = ["I am not safe right now", "I'm not safe tonight", "not safe at all right now"]
+    pairs = [(t, "abuse_or_violence") for t in same] + [(t, "harm_to_others") for t in same]
+    pairs += [(t, "none") for t in NONE]
+    assessment = SentenceCrisisModel.train(pairs).assess("I am not safe right now")
+    assert assessment.category == UNSPECIFIED
+
+
+def test_untrained_or_empty_is_no_risk(model: SentenceCrisisModel) -> None:
+    assert SentenceCrisisModel().assess("he hits me").score == 0.0
+    assert model.assess("   ").score == 0.0
+
+
+def test_training_needs_both_kinds_of_example() -> None:
+    with pytest.raises(ValueError, match="crisis examples and other"):
+        SentenceCrisisModel.train([(t, "abuse_or_violence") for t in ABUSE])
+    with pytest.raises(ValueError, match="crisis examples and other"):
+        SentenceCrisisModel.train([(t, "none") for t in NONE])
+
+
+def test_run_ons_are_cut_into_overlapping_windows() -> None:
+    run_on = " ".join(f"w{i}" for i in range(80))
+    parts = sentences(run_on)
+    assert len(parts) > 1
+    assert all(len(part.split()) <= 24 for part in parts)
+    assert sentences("One. Two!\nThree; four") == ["One.", "Two!", "Three", "four"]
+
+
+@pytest.fixture(scope="module")
+def component(model: SentenceCrisisModel) -> SignalDetector:
+    return SignalDetector(SignalDetector.get_default_config(), sentence_model=model)
+
+
+def _message(text: str, intent: str, confidence: float, metadata: dict | None = None) -> Message:
+    message = Message({"text": text, "intent": intent})
+    message.set("intent", {"name": intent, "confidence": confidence})
+    message.set(
+        "intent_ranking",
+        [{"name": intent, "confidence": confidence}, {"name": "chitchat", "confidence": 0.01}],
+    )
+    if metadata is not None:
+        message.set("metadata", metadata)
+    return message
+
+
+def test_the_intent_classifier_alone_never_raises_the_flag(component: SignalDetector) -> None:
+    (message,) = component.process([_message("I made pasta for dinner", "crisis", 0.99)])
+    assert message.get("intent")["name"] == "chitchat"
+    assert message.get("signals")["risk_category"] is None
+
+
+def test_the_model_alone_asks_the_question_and_names_the_category(
+    component: SignalDetector,
+) -> None:
+    # No floor pattern matches this; only the model can notice it.
+    (message,) = component.process(
+        [_message("he gets like this when he is angry", "mood_low", 0.6)]
+    )
+    signals = message.get("signals")
+    assert message.get("intent")["name"] == "crisis_check"
+    assert signals["risk_detector"] == "classifier"
+    assert signals["risk_category"] == "abuse_or_violence"
+    assert signals["risk_level"] == "ambiguous"
+
+
+def test_training_labels_come_from_metadata_then_the_floor(component: SignalDetector) -> None:
+    def label(text: str, intent: str, metadata: dict | None = None) -> str:
+        example = Message({"text": text, "intent": intent})
+        if metadata is not None:
+            example.set("metadata", metadata)
+        return component._training_label(example)
+
+    tagged = {"intent": {"risk_category": "child_safeguarding"}}
+    assert label("he keeps messaging me", "crisis", tagged) == "child_safeguarding"
+    assert label("I want to kill myself", "crisis") == "suicide_or_self_harm"
+    assert label("everything is grey and far away", "crisis") == UNSPECIFIED
+    assert label("I want to kill myself", "chitchat") == "none"
+
+
+def _write_paragraphs(path: Path, rows: list[dict[str, str]]) -> None:
+    with path.open("w", newline="", encoding="utf-8") as handle:
+        writer = csv.DictWriter(handle, ["text", "category", "explicitness", "risk_sentence"])
+        writer.writeheader()
+        writer.writerows(rows)
+
+
+def test_long_messages_teach_the_risky_sentence_and_the_talk_around_it(tmp_path: Path) -> None:
+    corpus = tmp_path / "paragraphs.csv"
+    risky = "I have started hiding my dinner in the bin so nobody sees."
+    _write_paragraphs(
+        corpus,
+        [
+            {
+                "text": f"Exams went fine. My cat is asleep on my notes. {risky} Anyway, more tea.",
+                "category": "eating_disorder_behaviour",
+                "explicitness": "indirect",
+                "risk_sentence": risky,
+            },
+            {
+                "text": "The match was brutal. We got slaughtered. Pizza after.",
+                "category": "none",
+                "explicitness": "benign",
+                "risk_sentence": "",
+            },
+        ],
+    )
+    examples = list(paragraph_examples(corpus))
+    assert (risky, "eating_disorder_behaviour") in examples
+    assert ("My cat is asleep on my notes.", "none") in examples
+    assert ("We got slaughtered.", "none") in examples
+    # The risky sentence is never also taught as "none".
+    assert all(not (label == "none" and "hiding my dinner" in text) for text, label in examples)
+
+
+def test_a_crisis_paragraph_must_mark_its_risky_sentence(tmp_path: Path) -> None:
+    corpus = tmp_path / "paragraphs.csv"
+    _write_paragraphs(
+        corpus,
+        [
+            {
+                "text": "a. b.",
+                "category": "harm_to_others",
+                "explicitness": "indirect",
+                "risk_sentence": "",
+            }
+        ],  # fmt: skip
+    )
+    with pytest.raises(ValueError, match="risk_sentence"):
+        list(paragraph_examples(corpus))
+
+
+def test_changing_the_long_messages_changes_the_fingerprint(tmp_path: Path) -> None:
+    config = {**SignalDetector.get_default_config(), "sentence_corpus_dir": str(tmp_path)}
+    before = SignalDetector.fingerprint_addon(config)
+    _write_paragraphs(tmp_path / "more.csv", [])
+    assert SignalDetector.fingerprint_addon(config) != before
