@@ -138,10 +138,24 @@ def test_crisis_outranks_everything(classifier, text: str, category: str) -> Non
     ]
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I don't want to do this anymore",  # the sentence model alone: a hint, so a question
+        "Exams went fine and the cat's asleep on my notes. I just want to go to sleep and not "
+        "wake up. Anyway, more tea.",  # one risky sentence in an everyday paragraph
+    ],
+)
+def test_a_hint_gets_the_question(classifier, text: str) -> None:  # type: ignore[no-untyped-def]
+    parsed = classifier.parse(text)
+    assert parsed["intent"]["name"] in ("crisis_check", "crisis")
+    assert parsed["signals"]["risk_category"] is not None
+
+
 def test_crisis_corpus_does_not_regress(classifier) -> None:  # type: ignore[no-untyped-def]
     # tests/data/crisis_corpus.csv is held out: never trained or tuned on. Issue 3's targets are
-    # explicit recall 100%, indirect 95%, false flags at most 5%; they are NOT met yet. This
-    # ratchet holds the measured level (explicit 0.970, indirect 0.824, false flags 0.092) so
+    # explicit recall 100%, indirect 95%, false flags at most 5%; recall is NOT there yet. This
+    # ratchet holds the measured level (explicit 0.985, indirect 0.928, false flags 0.039) so
     # no change to words, rules or models can make detection worse unnoticed.
     from bot.cli import crisis_report, read_rows
 
@@ -149,6 +163,6 @@ def test_crisis_corpus_does_not_regress(classifier) -> None:  # type: ignore[no-
     rows = list(read_rows(path, ("text", "category", "explicitness")))
     report = crisis_report(rows, [classifier.classify(r["text"]) for r in rows])
     recall = report["recall_by_explicitness"]
-    assert recall["explicit"]["recall"] >= 0.96
-    assert recall["indirect"]["recall"] >= 0.81
-    assert report["false_flag_rate"]["rate"] <= 0.10
+    assert recall["explicit"]["recall"] >= 0.98
+    assert recall["indirect"]["recall"] >= 0.92
+    assert report["false_flag_rate"]["rate"] <= 0.05

@@ -205,3 +205,94 @@ def test_earnest_or_returning_risk_is_still_flagged(
     floor: CrisisDetector, text: str, category: str
 ) -> None:
     assert floor.detect(text).category == category, text
+
+
+@pytest.mark.parametrize(
+    ("text", "category", "explicit"),
+    [
+        # Suicide: a wish that an attempt had worked; a stash kept aside.
+        ("i still wish the attempt had worked", SUICIDE, True),
+        ("I've got a stash of tablets hidden away", SUICIDE, True),
+        # Suicide, hinted: others easier without them.
+        ("they'd all sleep easier without me", SUICIDE, False),
+        # Abuse: partner words in any register, "shes" without an apostrophe, any abuser.
+        ("my fella has been beating me since spring", ABUSE, True),
+        ("shes been hitting me every weekend", ABUSE, True),  # run-together contraction
+        ("my ex has broken into my flat twice this month", ABUSE, True),
+        ("he threatened me with a hammer on sunday", ABUSE, True),
+        ("my carer starves me when she is angry", ABUSE, True),
+        ("a man on the bus showed me his privates", ABUSE, True),
+        ("the caretaker groped me in the lift", ABUSE, True),
+        ("my wife has become really violent lately", ABUSE, True),
+        ("he decides what I wear every morning", ABUSE, False),  # control, hinted
+        # Child safeguarding: a sibling or a named age, neglect, grooming, a shaken baby.
+        ("my stepdad keeps punching my little sister", CHILD, True),
+        ("the kids upstairs have been left alone all weekend", CHILD, True),
+        ("I saw him shaking his baby really hard", CHILD, True),
+        ("my niece is being groomed online by some adult", CHILD, True),
+        # Harm to others: bones, urges at strangers, a partner hurt in a temper.
+        ("I'll smash his face in if he speaks to me again", OTHERS, True),
+        ("I have violent urges to punch strangers", OTHERS, True),
+        ("I lost my temper and shoved my wife", OTHERS, True),
+        ("I want to physically hurt him", OTHERS, True),
+        ("I don't feel safe around my toddler when she screams", OTHERS, False),
+        # Medical: stroke named, falls, deep cuts, snake bites, repeated fainting.
+        ("pretty sure it's a stroke, my mouth has gone droopy", MEDICAL, True),
+        ("my aunt had a fall and now she can't stand up", MEDICAL, True),
+        ("she cut her palm wide open on the tin and it's spurting blood", MEDICAL, True),
+        ("I got bitten by an adder on the hill", MEDICAL, True),
+        ("my mum keeps passing out", MEDICAL, True),
+        ("im having a strock", MEDICAL, True),  # misspelling via norms
+        ("my throat's gone tight since the prawns", MEDICAL, False),
+        # Eating disorders: forced vomiting, starving as a price, a target size, named plainly.
+        ("I made myself vomit after tea again", EATING, True),
+        ("I deserve to starve for eating that pizza", EATING, True),
+        ("not eating until I'm a size six", EATING, True),
+        ("Bulemia's back and I hate it", EATING, True),  # misspelling via norms
+        ("I think I have an eating disorder", EATING, True),
+        ("I tell my parents I've already eaten", EATING, False),  # hiding it, hinted
+        # Overdose: drink on top of tablets, laced drugs, a child into medicine.
+        ("I've been drinking all night on top of my sleeping tablets", OVERDOSE, True),
+        ("I think the coke was laced, my heart is going mad", OVERDOSE, True),
+        ("my baby got into the paracetamol and I can't tell how many", OVERDOSE, True),
+        ("OD'ing right now", OVERDOSE, True),  # slang spelling via norms
+        ("the pills weren't working so I took some more", OVERDOSE, False),
+    ],
+)
+def test_newer_wordings_are_flagged_at_their_level(
+    floor: CrisisDetector, text: str, category: str, explicit: bool
+) -> None:
+    found = floor.detect(text)
+    assert found.category == category, text
+    assert found.explicit is explicit, text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # Everyday sentences sharing words with the newer patterns.
+        "the caretaker groped around in the dark for the light switch",
+        "I fell asleep on the train and can't get over how tired I am",
+        "my dog is being groomed at the salon today",  # grooming a pet
+        "the kids were left alone for ten minutes while I got the post",
+        "our team is going to smash it on saturday",
+        "I'm gonna punch in my hours before I leave",
+        "I lost my temper at the printer again",
+        "pretty sure it's a cold, my nose won't stop running",
+        "I binged the whole series and then went for a run",  # bingeing TV
+        "I'm living on coffee this week with all these deadlines",
+        "I deserve a pizza after that week",
+        "my fella bought me flowers for no reason",
+        "my boss threatened me with a pay cut",
+        "that film had so much blood I couldn't watch",
+        "I have had enough of this weather",
+        "this heat is doing me in",
+        "my teacher's been amazing this term",
+        "I want to physically get fitter this year",
+        "the cake has a special secret ingredient",
+    ],
+)
+def test_everyday_sentences_near_newer_patterns_are_not_flagged(
+    floor: CrisisDetector, text: str
+) -> None:
+    assert not floor.detect(text).flagged, text

@@ -90,7 +90,9 @@ def test_stopping_midway_is_respected_and_recorded(servers: Servers) -> None:
     servers.say(me, "I hate myself")
     servers.say(me, "Self-compassion break")
     servers.say(me, "6")
-    replies = servers.say(me, "I don't want to do this anymore")
+    # Said of the exercise. "I don't want to do this anymore" alone is a classic hint of
+    # suicidal thinking: the assistant asks its direct question first (see test_safety.py).
+    replies = servers.say(me, "I don't want to do this exercise anymore")
     assert "stop" in _texts(replies).lower()
     (run,) = _runs(servers, me)
     assert (run.status, run.pre_rating, run.post_rating) == ("abandoned", 6, None)
