@@ -296,3 +296,33 @@ def test_everyday_sentences_near_newer_patterns_are_not_flagged(
     floor: CrisisDetector, text: str
 ) -> None:
     assert not floor.detect(text).flagged, text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "we finally got the insurance money for the car",
+        "my toddler loves to sit on her lap at story time",
+        "my dog tried to go off with them at the park",
+        "I walked into a door this morning, so clumsy",
+        "slept rough at the festival because the tent flooded",
+        "the new baby means the dog is starved of attention",
+    ],
+)
+def test_narrowed_wordings_leave_everyday_sentences_alone(floor: CrisisDetector, text: str) -> None:
+    assert not floor.detect(text).flagged, text
+
+
+@pytest.mark.parametrize(
+    ("text", "category"),
+    [
+        ("he makes me sit on his lap when mum's out and im 11", CHILD),
+        ("i told the nurse i walked into a door but it was him", ABUSE),
+        ("been sleeping rough since she threw me out", ABUSE),
+        ("my life insurance will look after them, that's all that matters now", SUICIDE),
+    ],
+)
+def test_narrowed_wordings_still_catch_the_disclosure(
+    floor: CrisisDetector, text: str, category: str
+) -> None:
+    assert floor.detect(text).category == category, text
