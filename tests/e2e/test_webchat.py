@@ -2,9 +2,9 @@
 path; `make test` installs it through apt) against the real page server, Rasa and actions.
 
 A full self-compassion break by clicking and typing, the rating buttons, a crisis message with
-tappable links, "Get help now" by keyboard, a phone-sized screen, a reload and a restart that keep
-the conversation, and a second browser that cannot reach the first one's conversation. A
-screenshot of the page is saved in artifacts/.
+tappable links, "Get help now" by keyboard (and before or without its lines), a phone-sized
+screen, a reload and a restart that keep the conversation, and a second browser that cannot
+reach the first one's conversation. A screenshot of the page is saved in artifacts/.
 """
 
 from __future__ import annotations
@@ -172,6 +172,37 @@ def test_get_help_now_by_keyboard_without_leaving_the_page(page: Page) -> None:
     page.keyboard.press("Escape")
     expect(dialog).to_be_hidden()
     assert page.url == address
+
+
+@pytest.mark.parametrize("lines", ["late", "failed"])
+def test_get_help_now_before_or_without_the_lines_still_shows_emergency_numbers(
+    browser: Browser, servers: Servers, lines: str
+) -> None:
+    # A person in a hurry may open the panel before the lines arrive, or on a connection that
+    # drops them: the emergency numbers are already in the page.
+    context = browser.new_context(locale="en-GB")
+    context.set_default_timeout(WAIT_MS)
+    held: list = []
+    context.route("**/help.json", lambda route: held.append(route))
+    try:
+        page = context.new_page()
+        page.goto(servers.web_url)
+        page.get_by_role("link", name="Get help now").click()
+        dialog = page.get_by_role("dialog", name="Get help now")
+        expect(dialog).to_contain_text("999 in the United Kingdom")
+        expect(dialog).to_contain_text("116 123")
+        while not held:
+            page.wait_for_timeout(50)
+        if lines == "late":
+            held[0].continue_()
+            # The country's own lines replace them as soon as they arrive, panel still open.
+            expect(dialog.locator("a[href='tel:116123']")).to_be_visible()
+        else:
+            held[0].abort()
+            page.wait_for_timeout(300)
+            expect(dialog).to_contain_text("999 in the United Kingdom")
+    finally:
+        context.close()
 
 
 def test_sms_links_carry_the_keyword(page: Page) -> None:

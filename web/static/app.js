@@ -178,10 +178,15 @@
     return LOCALE_REGIONS[locale[1]] || "other";
   }
 
+  // The page arrives with every emergency number already in the panel (from the directory), so
+  // someone who opens it before the lines have loaded, or when they fail to load, still has them.
+  var helpFallback = helpLines.cloneNode(true);
+
   function showLines(code) {
-    helpLines.textContent = "";
     var found = (helpData && helpData.regions || []).filter(function (r) { return r.code === code; })[0];
+    helpLines.textContent = "";
     if (found) appendSegments(helpLines, found);
+    else helpLines.appendChild(helpFallback.firstChild.cloneNode(true));
   }
 
   function fillHelp() {
@@ -265,7 +270,10 @@
     });
   }
 
-  fetchJSON("/help.json").then(function (data) { helpData = data; }).catch(function () {});
+  fetchJSON("/help.json").then(function (data) {
+    helpData = data;
+    if (helpDialog.open || helpDialog.hasAttribute("open")) fillHelp();  // opened while loading
+  }).catch(function () {});
 
   Promise.all([fetchJSON("/config.json"), newSession()])
     .then(function (results) { connect(results[0]); })
