@@ -19,7 +19,6 @@ from __future__ import annotations
 import json
 import logging
 import mimetypes
-import os
 from functools import lru_cache
 from html import escape
 from http import HTTPStatus
@@ -30,10 +29,9 @@ from urllib.parse import urlsplit
 
 from bot.channels.render import segments
 from bot.channels.session import issue, verify, web_secret
-from bot.channels.webchat import DEFAULT_WEB_PORT
 from bot.crisis_lines import everywhere_text, help_text
 from bot.resources import load_directory
-from bot.settings import ROOT
+from bot.settings import ROOT, Settings
 
 logger = logging.getLogger(__name__)
 
@@ -50,10 +48,8 @@ MAX_BODY_BYTES = 8192
 
 def socket_url() -> str:
     """Where the page finds Rasa: `RASA_PUBLIC_URL`, else Rasa on this machine."""
-    configured = os.environ.get("RASA_PUBLIC_URL")
-    if configured:
-        return configured.rstrip("/")
-    return f"http://127.0.0.1:{os.environ.get('RASA_PORT', '5005')}"
+    settings = Settings.load()
+    return settings.rasa_public_url or f"http://127.0.0.1:{settings.rasa_port}"
 
 
 @lru_cache(maxsize=1)
@@ -190,7 +186,7 @@ def make_server(
 
 def serve(port: int | None = None, host: str = "127.0.0.1") -> None:
     """Serve the page until interrupted."""
-    port = port or int(os.environ.get("WEB_PORT", DEFAULT_WEB_PORT))
+    port = port or Settings.load().web_port
     server = make_server(port, host)
     print(f"Chat page: http://{host}:{port}", flush=True)
     try:

@@ -18,7 +18,7 @@ from pathlib import Path
 
 import jwt
 
-from bot.settings import VAR_DIR
+from bot.settings import VAR_DIR, Settings
 
 AUDIENCE = "kindly-webchat"
 ALGORITHM = "HS256"
@@ -31,7 +31,7 @@ MIN_SECRET_CHARS = 32
 
 def web_secret(path: Path = SECRET_FILE) -> str:
     """The signing secret: from the environment, else the one kept on disk (made on first use)."""
-    configured = os.environ.get("WEB_SESSION_SECRET")
+    configured = Settings.load().web_session_secret
     if configured:
         if len(configured) < MIN_SECRET_CHARS:
             raise ValueError(f"WEB_SESSION_SECRET must be at least {MIN_SECRET_CHARS} characters")

@@ -26,7 +26,6 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
-import os
 from collections.abc import Awaitable, Callable
 from http import HTTPStatus
 from typing import Any
@@ -41,18 +40,18 @@ from slack_sdk.web.async_client import AsyncWebClient
 from sqlalchemy.exc import SQLAlchemyError
 
 from bot.channels.render import slack_message
+from bot.settings import SLACK_API_URL, Settings
 from bot.storage import first_delivery, open_session
 
 logger = logging.getLogger(__name__)
 
-SLACK_API_URL = "https://slack.com/api/"
 # Never matches a real retry reason: retries are judged by their event id, not their reason.
 _NO_REASON = ["(judged by event id)"]
 
 
 def api_url() -> str:
     """The Web API base URL, with the trailing slash the client needs."""
-    url = os.environ.get("SLACK_API_URL") or SLACK_API_URL
+    url = Settings.load().slack_api_url
     return url if url.endswith("/") else url + "/"
 
 
@@ -107,9 +106,10 @@ class SlackChannel(SlackInput):
 
     @classmethod
     def from_credentials(cls, credentials: dict[str, Any] | None) -> InputChannel:
+        settings = Settings.load()
         return cls(
-            token=os.environ.get("SLACK_BOT_TOKEN") or None,
-            signing_secret=os.environ.get("SLACK_SIGNING_SECRET") or None,
+            token=settings.slack_bot_token,
+            signing_secret=settings.slack_signing_secret,
             base_url=api_url(),
         )
 

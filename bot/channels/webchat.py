@@ -21,7 +21,6 @@ Configured in credentials.yml; `WEB_ORIGINS` lists the page origins allowed to c
 from __future__ import annotations
 
 import logging
-import os
 from collections.abc import Awaitable, Callable
 from typing import Any
 
@@ -35,6 +34,7 @@ from socketio import AsyncServer
 
 from bot.channels.render import web_message
 from bot.channels.session import verify, web_secret
+from bot.settings import Settings
 
 logger = logging.getLogger(__name__)
 
@@ -45,15 +45,14 @@ BOT_EVENT = "bot_uttered"
 HISTORY_MESSAGES = 200
 # Metadata a page may send with a message: where the person is, for the right crisis lines.
 ALLOWED_METADATA = ("country", "region")
-DEFAULT_WEB_PORT = 8080
 
 
 def allowed_origins() -> list[str]:
     """Origins of the chat page: `WEB_ORIGINS` (comma-separated), else the local page server."""
-    configured = os.environ.get("WEB_ORIGINS")
-    if configured:
-        return [origin.strip() for origin in configured.split(",") if origin.strip()]
-    port = os.environ.get("WEB_PORT", str(DEFAULT_WEB_PORT))
+    settings = Settings.load()
+    if settings.web_origins:
+        return list(settings.web_origins)
+    port = settings.web_port
     return [f"http://127.0.0.1:{port}", f"http://localhost:{port}"]
 
 
