@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
-from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -19,22 +17,6 @@ from tests.factories import tracker
 from tests.fake_http import FakeServer
 
 CRISIS = "suicide_or_self_harm"
-
-
-@pytest.fixture
-def database(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> str:
-    url = f"sqlite:///{tmp_path / 'bot.db'}"
-    monkeypatch.setenv("BOT_DATABASE_URL", url)
-    monkeypatch.delenv("BOT_HANDOFF_WEBHOOK_FORMAT", raising=False)
-    monkeypatch.delenv("BOT_HANDOFF_TIMEOUT_SECONDS", raising=False)
-    return url
-
-
-@pytest.fixture
-def webhook(monkeypatch: pytest.MonkeyPatch, database: str) -> Iterator[FakeServer]:
-    with FakeServer() as server:
-        monkeypatch.setenv("BOT_HANDOFF_WEBHOOK_URL", server.url)
-        yield server
 
 
 def _request(t: Tracker) -> tuple[list[str], dict[str, Any], list[dict[str, Any]]]:
