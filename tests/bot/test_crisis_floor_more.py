@@ -326,3 +326,70 @@ def test_narrowed_wordings_still_catch_the_disclosure(
     floor: CrisisDetector, text: str, category: str
 ) -> None:
     assert floor.detect(text).category == category, text
+
+
+@pytest.mark.parametrize(
+    ("text", "category", "explicit"),
+    [
+        # Eating disorders: compensating for food, secret binges, meals brought back up.
+        ("i train till im lightheaded whenever ive eaten anything", EATING, True),
+        ("she binge eats in secret and then hides the packets", EATING, True),
+        ("fasting for two whole days now to make up for the binge", EATING, True),
+        ("been bringing my lunch back up in the work toilets", EATING, True),
+        ("I throw up after tea nearly every night", EATING, True),
+        # Harm to others: beating someone senseless, a named role, finishing a fight.
+        ("I want to beat him until he stops moving", OTHERS, True),
+        ("im gonna strangle the landlord tomorrow if he turns up", OTHERS, True),
+        ("I want to drive round and stab that guy", OTHERS, True),
+        ("got into a brawl at the pub and im going back and finishing it", OTHERS, True),
+        # Abuse: hands round the throat, choked until nearly unconscious.
+        ("her hands were round my throat again this morning", ABUSE, True),
+        ("he pinned me down until I almost blacked out", ABUSE, True),
+        # Overdose: past a safe or prescribed limit.
+        ("I necked well over the maximum dose of codeine", OVERDOSE, True),
+        # Child safeguarding: an adult luring a child away.
+        ("some bloke was coaxing my nephew to get into his van", CHILD, True),
+        # Hinted: one caring question first.
+        ("if I never woke up again I wouldn't mind", SUICIDE, False),
+        ("been thinking more and more about not existing", SUICIDE, False),
+        ("no one would notice for a week if I vanished", SUICIDE, False),
+        ("I've swallowed a little more of my tablets than prescribed", OVERDOSE, False),
+        ("he smashed the door right by my face and said look what you made me do", ABUSE, False),
+        ("he's going to find out what I'm capable of", OTHERS, False),
+        ("skipped breakfast and lunch again and felt so in control", EATING, False),
+        ("my tongue's going really swollen after that curry", MEDICAL, False),
+        ("my nan can't move the left side of her face", MEDICAL, False),
+    ],
+)
+def test_third_pass_wordings_are_flagged_at_their_level(
+    floor: CrisisDetector, text: str, category: str, explicit: bool
+) -> None:
+    found = floor.detect(text)
+    assert found.category == category, text
+    assert found.explicit is explicit, text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # Everyday sentences sharing words with the third-pass patterns.
+        "my dad got my son to go off with him to the football",
+        "we had a fight about the essay so I want to go back and finish it properly",
+        "we did hill sprints until I was dizzy lol",
+        "mix everything in a bowl and bake it",
+        "I threw up after dinner last night, must be a bug",
+        "I'm going to stab the potatoes with a fork when they boil",
+        "if i didn't wake up early i'd miss the bus",
+        "the kids can't remember how many sweets they had",
+        "my face looks a bit blue in this photo filter",
+        "my eyes are a bit puffy from crying at the film",
+        "the bus took more than usual to get here",
+        "I wish I could put an end to these meetings",
+        "the baby got her hands on my necklace",
+        "I felt great after I skipped lunch to go for a walk",
+    ],
+)
+def test_everyday_sentences_near_third_pass_patterns_are_not_flagged(
+    floor: CrisisDetector, text: str
+) -> None:
+    assert not floor.detect(text).flagged, text
