@@ -78,6 +78,10 @@ EATING = "eating_disorder_behaviour"
         ("I haven't eaten properly for a week because I need to lose weight", EATING),
         ("I skip my insulin to lose weight", EATING),
         ("I only let myself have 400 calories a day", EATING),
+        ("he makes me sit on his lap when mum's out and im 11", CHILD),
+        ("i told the nurse i walked into a door but it was him", ABUSE),
+        ("been sleeping rough since she threw me out", ABUSE),
+        ("my life insurance will look after them, that's all that matters now", SUICIDE),
     ],
 )
 def test_more_disclosures_are_flagged(floor: CrisisDetector, text: str, category: str) -> None:
@@ -257,80 +261,6 @@ def test_earnest_or_returning_risk_is_still_flagged(
         ("my baby got into the paracetamol and I can't tell how many", OVERDOSE, True),
         ("OD'ing right now", OVERDOSE, True),  # slang spelling via norms
         ("the pills weren't working so I took some more", OVERDOSE, False),
-    ],
-)
-def test_newer_wordings_are_flagged_at_their_level(
-    floor: CrisisDetector, text: str, category: str, explicit: bool
-) -> None:
-    found = floor.detect(text)
-    assert found.category == category, text
-    assert found.explicit is explicit, text
-
-
-@pytest.mark.parametrize(
-    "text",
-    [
-        # Everyday sentences sharing words with the newer patterns.
-        "the caretaker groped around in the dark for the light switch",
-        "I fell asleep on the train and can't get over how tired I am",
-        "my dog is being groomed at the salon today",  # grooming a pet
-        "the kids were left alone for ten minutes while I got the post",
-        "our team is going to smash it on saturday",
-        "I'm gonna punch in my hours before I leave",
-        "I lost my temper at the printer again",
-        "pretty sure it's a cold, my nose won't stop running",
-        "I binged the whole series and then went for a run",  # bingeing TV
-        "I'm living on coffee this week with all these deadlines",
-        "I deserve a pizza after that week",
-        "my fella bought me flowers for no reason",
-        "my boss threatened me with a pay cut",
-        "that film had so much blood I couldn't watch",
-        "I have had enough of this weather",
-        "this heat is doing me in",
-        "my teacher's been amazing this term",
-        "I want to physically get fitter this year",
-        "the cake has a special secret ingredient",
-    ],
-)
-def test_everyday_sentences_near_newer_patterns_are_not_flagged(
-    floor: CrisisDetector, text: str
-) -> None:
-    assert not floor.detect(text).flagged, text
-
-
-@pytest.mark.parametrize(
-    "text",
-    [
-        "we finally got the insurance money for the car",
-        "my toddler loves to sit on her lap at story time",
-        "my dog tried to go off with them at the park",
-        "I walked into a door this morning, so clumsy",
-        "slept rough at the festival because the tent flooded",
-        "the new baby means the dog is starved of attention",
-    ],
-)
-def test_narrowed_wordings_leave_everyday_sentences_alone(floor: CrisisDetector, text: str) -> None:
-    assert not floor.detect(text).flagged, text
-
-
-@pytest.mark.parametrize(
-    ("text", "category"),
-    [
-        ("he makes me sit on his lap when mum's out and im 11", CHILD),
-        ("i told the nurse i walked into a door but it was him", ABUSE),
-        ("been sleeping rough since she threw me out", ABUSE),
-        ("my life insurance will look after them, that's all that matters now", SUICIDE),
-    ],
-)
-def test_narrowed_wordings_still_catch_the_disclosure(
-    floor: CrisisDetector, text: str, category: str
-) -> None:
-    assert floor.detect(text).category == category, text
-
-
-@pytest.mark.parametrize(
-    ("text", "category", "explicit"),
-    [
         # Eating disorders: compensating for food, secret binges, meals brought back up.
         ("i train till im lightheaded whenever ive eaten anything", EATING, True),
         ("she binge eats in secret and then hides the packets", EATING, True),
@@ -361,7 +291,7 @@ def test_narrowed_wordings_still_catch_the_disclosure(
         ("my nan can't move the left side of her face", MEDICAL, False),
     ],
 )
-def test_third_pass_wordings_are_flagged_at_their_level(
+def test_grown_wordings_are_flagged_at_their_level(
     floor: CrisisDetector, text: str, category: str, explicit: bool
 ) -> None:
     found = floor.detect(text)
@@ -372,6 +302,26 @@ def test_third_pass_wordings_are_flagged_at_their_level(
 @pytest.mark.parametrize(
     "text",
     [
+        # Everyday sentences sharing words with the newer patterns.
+        "the caretaker groped around in the dark for the light switch",
+        "I fell asleep on the train and can't get over how tired I am",
+        "my dog is being groomed at the salon today",  # grooming a pet
+        "the kids were left alone for ten minutes while I got the post",
+        "our team is going to smash it on saturday",
+        "I'm gonna punch in my hours before I leave",
+        "I lost my temper at the printer again",
+        "pretty sure it's a cold, my nose won't stop running",
+        "I binged the whole series and then went for a run",  # bingeing TV
+        "I'm living on coffee this week with all these deadlines",
+        "I deserve a pizza after that week",
+        "my fella bought me flowers for no reason",
+        "my boss threatened me with a pay cut",
+        "that film had so much blood I couldn't watch",
+        "I have had enough of this weather",
+        "this heat is doing me in",
+        "my teacher's been amazing this term",
+        "I want to physically get fitter this year",
+        "the cake has a special secret ingredient",
         # Everyday sentences sharing words with the third-pass patterns.
         "my dad got my son to go off with him to the football",
         "we had a fight about the essay so I want to go back and finish it properly",
@@ -387,9 +337,15 @@ def test_third_pass_wordings_are_flagged_at_their_level(
         "I wish I could put an end to these meetings",
         "the baby got her hands on my necklace",
         "I felt great after I skipped lunch to go for a walk",
+        "we finally got the insurance money for the car",
+        "my toddler loves to sit on her lap at story time",
+        "my dog tried to go off with them at the park",
+        "I walked into a door this morning, so clumsy",
+        "slept rough at the festival because the tent flooded",
+        "the new baby means the dog is starved of attention",
     ],
 )
-def test_everyday_sentences_near_third_pass_patterns_are_not_flagged(
+def test_everyday_sentences_near_grown_patterns_are_not_flagged(
     floor: CrisisDetector, text: str
 ) -> None:
     assert not floor.detect(text).flagged, text
