@@ -111,10 +111,6 @@ class SentenceCrisisModel:
             category = UNSPECIFIED
         return Assessment(score, category)
 
-    def score(self, text: str) -> float:
-        """The highest crisis probability over the message's sentences (0.0 when untrained)."""
-        return self.assess(text).score
-
 
 def _trigrams(text: str) -> set[tuple[str, ...]]:
     tokens = normalise(text).split()

@@ -57,7 +57,8 @@ REGION_ENTITY = "region"
 # explicit recall 0.989, indirect 0.881, false flags 0.068 on its crisis-sounding traps; at 0.7
 # 0.994 / 0.905 / 0.072; at 0.8 0.989 / 0.862 / 0.049. Out of fold, 4.6% of the non-crisis
 # training messages (2.2% of self-criticism) score 0.75 or more, against 5.9% at 0.7 and 3.5%
-# at 0.8; they include 2,600 dark-sounding hard negatives, so everyday chat fares better.
+# at 0.8; 1,900 of them are dark-sounding hard negatives (crisis_sentences.yml and
+# crisis_written.yml), so everyday chat fares better.
 SENTENCE_MIN_SCORE = 0.75
 EXPLICIT, AMBIGUOUS = "explicit", "ambiguous"
 
@@ -168,7 +169,8 @@ class SignalDetector(GraphComponent, EntityExtractorMixin):
         return cls(config, model_storage, resource, sentence_model)
 
     def train(self, training_data: TrainingData) -> Resource:
-        """Fit the sentence-level crisis model: the crisis intent's examples against the rest."""
+        """Fit the sentence-level crisis model: crisis examples by risk category, every other
+        example as "none", and the sentences of the long messages in data/crisis_model/."""
         labelled = [
             (example.get(TEXT) or "", self._training_label(example))
             for example in training_data.intent_examples
