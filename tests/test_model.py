@@ -150,6 +150,8 @@ def test_a_hint_gets_the_question(classifier, text: str) -> None:  # type: ignor
     parsed = classifier.parse(text)
     assert parsed["intent"]["name"] in ("crisis_check", "crisis")
     assert parsed["signals"]["risk_category"] is not None
+    # The sentence model itself noticed it, not only the floor.
+    assert "classifier" in (parsed["signals"]["risk_detector"] or "")
 
 
 def test_crisis_corpus_does_not_regress(classifier) -> None:  # type: ignore[no-untyped-def]
