@@ -10,10 +10,15 @@ never taken as plainly stated risk: it leads to the confirming question.
 from __future__ import annotations
 
 import csv
+import gzip
+import json
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
+
+import spacy_lookups_data
 
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
@@ -27,6 +32,25 @@ WINDOW_WORDS = 24
 WINDOW_STRIDE = 12
 # Inverse regularisation strength of the logistic regression (chosen on corpora/crisis_dev*.csv).
 C = 8.0
+
+
+_WORD = re.compile(r"[\w']+")
+
+
+@cache
+def _lemma_table() -> dict[str, str]:
+    """spaCy's English lemma lookup table, word -> lemma: read from the installed
+    spacy-lookups-data package (WordNet-derived, under its licence there), never copied here."""
+    path = Path(spacy_lookups_data.__file__).parent / "data" / "en_lemma_lookup.json.gz"
+    with gzip.open(path, "rt", encoding="utf-8") as handle:
+        return json.load(handle)
+
+
+def lemmas(text: str) -> str:
+    """The message's words as lemmas ("threw" -> "throw", "bruises" -> "bruise"), so one
+    wording teaches its other tenses and numbers too."""
+    table = _lemma_table()
+    return " ".join(table.get(word, word) for word in _WORD.findall(normalise(text)))
 
 
 def sentences(text: str) -> list[str]:
@@ -60,7 +84,7 @@ class Assessment:
 
 
 class SentenceCrisisModel:
-    """Risk categories and "none" over character and word n-grams, scored per sentence."""
+    """Risk categories and "none" over character, word and lemma n-grams, scored per sentence."""
 
     def __init__(self, pipeline: Pipeline | None = None) -> None:
         self.pipeline = pipeline
@@ -81,6 +105,9 @@ class SentenceCrisisModel:
                 ("words", TfidfVectorizer(analyzer="word", ngram_range=(1, 3), min_df=1,
                                           sublinear_tf=True, preprocessor=normalise,
                                           token_pattern=r"[\w']+")),
+                ("lemmas", TfidfVectorizer(analyzer="word", ngram_range=(1, 3), min_df=1,
+                                           sublinear_tf=True, preprocessor=lemmas,
+                                           token_pattern=r"\S+")),
             ]
         )  # fmt: skip
         pipeline = Pipeline(

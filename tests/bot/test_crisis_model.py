@@ -11,6 +11,7 @@ from rasa.shared.nlu.training_data.message import Message
 from bot.detectors.crisis_model import (
     UNSPECIFIED,
     SentenceCrisisModel,
+    lemmas,
     paragraph_examples,
     sentences,
 )
@@ -78,6 +79,14 @@ def test_an_unsure_category_is_unspecified() -> None:
     pairs += [(t, "none") for t in NONE]
     assessment = SentenceCrisisModel.train(pairs).assess("I am not safe right now")
     assert assessment.category == UNSPECIFIED
+
+
+def test_lemmas_fold_tense_and_number_after_normalising() -> None:
+    # One wording teaches its other forms: "threw" is "throw", "bruises" is "bruise".
+    assert lemmas("She THREW plates… bruises everywhere, I’m starving") == (
+        "she throw plate bruise everywhere i'm starve"
+    )
+    assert lemmas("") == ""
 
 
 def test_untrained_or_empty_is_no_risk(model: SentenceCrisisModel) -> None:
