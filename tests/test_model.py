@@ -156,15 +156,15 @@ def test_a_hint_gets_the_question(classifier, text: str) -> None:  # type: ignor
 
 def test_crisis_corpus_does_not_regress(classifier) -> None:  # type: ignore[no-untyped-def]
     # tests/data/crisis_corpus.csv is held out: never trained or tuned on. Issue 3's targets are
-    # explicit recall 100%, indirect 95%, false flags at most 5%; recall is NOT there yet. This
-    # ratchet holds the measured level (explicit 0.985, indirect 0.941, false flags 0.042) so
-    # no change to words, rules or models can make detection worse unnoticed.
+    # explicit recall 100%, indirect 95%, false flags at most 5%; explicit recall is NOT there
+    # yet. This ratchet holds the measured level (explicit 0.996, indirect 0.955, false flags
+    # 0.035) so no change to words, rules or models can make detection worse unnoticed.
     from bot.cli import crisis_report, read_rows
 
     path = ROOT / "tests" / "data" / "crisis_corpus.csv"
     rows = list(read_rows(path, ("text", "category", "explicitness")))
     report = crisis_report(rows, [classifier.classify(r["text"]) for r in rows])
     recall = report["recall_by_explicitness"]
-    assert recall["explicit"]["recall"] >= 0.98
-    assert recall["indirect"]["recall"] >= 0.93
+    assert recall["explicit"]["recall"] >= 0.995
+    assert recall["indirect"]["recall"] >= 0.95
     assert report["false_flag_rate"]["rate"] <= 0.05

@@ -82,6 +82,19 @@ EATING = "eating_disorder_behaviour"
         ("i told the nurse i walked into a door but it was him", ABUSE),
         ("been sleeping rough since she threw me out", ABUSE),
         ("my life insurance will look after them, that's all that matters now", SUICIDE),
+        # Concept wordings with no risk keyword.
+        ("raided mum's medicine cupboard an hour ago and now I'm so drowsy, bye all", OVERDOSE),
+        ("nan's blister packs are all empty and they were full on monday", OVERDOSE),
+        ("going round there tonight to kick that guy senseless", OTHERS),
+        ("anyone got ana tips? summer's coming", EATING),
+        ("my hip bones are finally poking out, keep going", EATING),
+        ("pain in my chest moving down my left arm", MEDICAL),
+        ("cut my hand and it's bled through two tea towels", MEDICAL),
+        ("my waters just broke and I'm only 29 weeks", MEDICAL),
+        ("God, I am so ready to go home now", SUICIDE),
+        ("made my will last night, found the cats a new home, loose ends done", SUICIDE),
+        ("walked into the door again, third time this month", ABUSE),
+        ("my coach keeps saying i should have a shower with him after practice, im 11", CHILD),
     ],
 )
 def test_more_disclosures_are_flagged(floor: CrisisDetector, text: str, category: str) -> None:
@@ -176,6 +189,13 @@ def test_shouted_contractions_are_read(floor: CrisisDetector, text: str) -> None
         "I overdosed on true crime podcasts this weekend",
         "the soufflé collapsed and so did my confidence as a host",
         "got home from the night shift and collapsed on the sofa",
+        "revising suicide prevention for my mental health nursing module",
+        "I volunteer for a domestic abuse charity on Tuesdays and I love it",
+        "christmas was a total chocolate overdose",
+        "I want to disappear for a long weekend somewhere with no signal",
+        "that zombie film had buckets of blood, so good",
+        "I just want exams to be over so I can sleep for a week",
+        "haven't self-harmed since uni and these days I'm a youth worker",
     ],
 )
 def test_banter_resolved_stories_and_study_are_not_flagged(
