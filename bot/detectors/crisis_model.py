@@ -19,7 +19,6 @@ from functools import cache
 from pathlib import Path
 
 import spacy_lookups_data
-
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
 from sklearn.pipeline import FeatureUnion, Pipeline
