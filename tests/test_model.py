@@ -139,19 +139,24 @@ def test_crisis_outranks_everything(classifier, text: str, category: str) -> Non
 
 
 @pytest.mark.parametrize(
-    "text",
+    ("text", "detector"),
     [
-        "I don't want to do this anymore",  # the sentence model alone: a hint, so a question
-        "Exams went fine and the cat's asleep on my notes. I just want to go to sleep and not "
-        "wake up. Anyway, more tea.",  # one risky sentence in an everyday paragraph
+        # A classic hint, even mid-exercise: the floor asks the question, whatever the model says
+        # ("I don't want to do this exercise anymore" still stops the exercise).
+        ("I don't want to do this anymore", "floor"),
+        # One risky sentence in an everyday paragraph: the sentence model itself notices it.
+        (
+            "Exams went fine and the cat's asleep on my notes. I just want to go to sleep and not "
+            "wake up. Anyway, more tea.",
+            "classifier",
+        ),
     ],
 )
-def test_a_hint_gets_the_question(classifier, text: str) -> None:  # type: ignore[no-untyped-def]
+def test_a_hint_gets_the_question(classifier, text: str, detector: str) -> None:  # type: ignore[no-untyped-def]
     parsed = classifier.parse(text)
     assert parsed["intent"]["name"] in ("crisis_check", "crisis")
     assert parsed["signals"]["risk_category"] is not None
-    # The sentence model itself noticed it, not only the floor.
-    assert "classifier" in (parsed["signals"]["risk_detector"] or "")
+    assert detector in (parsed["signals"]["risk_detector"] or "")
 
 
 def test_crisis_corpus_does_not_regress(classifier) -> None:  # type: ignore[no-untyped-def]
