@@ -196,6 +196,19 @@ def test_shouted_contractions_are_read(floor: CrisisDetector, text: str) -> None
         "that zombie film had buckets of blood, so good",
         "I just want exams to be over so I can sleep for a week",
         "haven't self-harmed since uni and these days I'm a youth worker",
+        # Saying plainly they are not at risk; topic talk; a parent's grounding; an idiom.
+        "to be clear I'm not suicidal, I'm just gutted about the job",
+        "No suicidal thoughts, just a rubbish week and I needed to vent",
+        "our lecture on suicide and self-harm today was heavy going",
+        "my dissertation is on the epidemiology of suicide in farmers",
+        "watched a documentary about a woman who lost her son to suicide",
+        "the GP asked whether I'd had any thoughts of suicide and I said honestly no",
+        "mum won't let me go out until my room is tidy, so unfair",
+        "I'm going to kill my sister for nicking my charger again",
+        "I'll kill him if he's late again. Not really. But I'll be cross.",
+        "dad always said he'd sleep when he's dead, and he never did sit still",
+        "cut myself off from social media this week and I feel so much better",
+        "now in a much better place, proud of how far I've come since self-harm years ago",
     ],
 )
 def test_banter_resolved_stories_and_study_are_not_flagged(
@@ -223,6 +236,11 @@ def test_banter_resolved_stories_and_study_are_not_flagged(
             "I came here for work three years ago and my mum is so proud of me, but I want to die",
             SUICIDE,
         ),
+        # A denial or topic talk beside a disclosure hides only itself.
+        ("I'm not suicidal, I just want to go to sleep and never wake up", SUICIDE),
+        ("not suicidal or anything but I cut myself again last night", SUICIDE),
+        ("we had a lecture on suicide prevention and I want to kill myself", SUICIDE),
+        ("he won't let me see my friends and he takes my bank card", ABUSE),
     ],
 )
 def test_earnest_or_returning_risk_is_still_flagged(
