@@ -206,7 +206,7 @@ def test_shouted_contractions_are_read(floor: CrisisDetector, text: str) -> None
         "mum won't let me go out until my room is tidy, so unfair",
         "I'm going to kill my sister for nicking my charger again",
         "I'll kill him if he's late again. Not really. But I'll be cross.",
-        "dad always said he'd sleep when he's dead, and he never did sit still",
+        "three jobs and a toddler, I'll sleep when I'm dead at this rate",
         "cut myself off from social media this week and I feel so much better",
         "now in a much better place, proud of how far I've come since self-harm years ago",
     ],
