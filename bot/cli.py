@@ -127,6 +127,15 @@ def crisis_report(rows: list[dict[str, str]], predictions: list[dict[str, Any]])
     benign = [f for r, f in zip(rows, flagged, strict=False) if r["category"] == "none"]
     report["false_flag_rate"] = {"rate": sum(benign) / len(benign) if benign else 0.0,
                                  "n": len(benign)}  # fmt: skip
+    # A `level` column (a clinician's rating, or the kind of everyday text) is reported too:
+    # the share caught of each crisis level, the share flagged of each everyday one.
+    for level in sorted({r.get("level") or "" for r in rows} - {"", "-"}):
+        at_level = [(r, f) for r, f in zip(rows, flagged, strict=False) if r.get("level") == level]
+        report.setdefault("by_level", {})[level] = {
+            "kind": "everyday" if all(r["category"] == "none" for r, _ in at_level) else "crisis",
+            "rate": sum(f for _, f in at_level) / len(at_level),
+            "n": len(at_level),
+        }
     report["misses"] = [r["text"] for r, f, _ in crisis_rows if not f]
     report["false_flags"] = [
         r["text"] for r, f in zip(rows, flagged, strict=False) if r["category"] == "none" and f
@@ -143,6 +152,10 @@ def _print_crisis(report: dict[str, Any], show_errors: bool) -> None:
         print(f"{kind + ' (all categories)':<28}{row['recall']:>8.3f}{'':>8}{row['n']:>6}")
     ff = report["false_flag_rate"]
     print(f"\nfalse flags on benign rows: {ff['rate']:.3f} of {ff['n']}")
+    if report.get("by_level"):
+        print(f"\n{'level (crisis: caught, everyday: flagged)':<44}{'rate':>8}{'n':>6}")
+        for level, row in report["by_level"].items():
+            print(f"{level + ' (' + row['kind'] + ')':<44}{row['rate']:>8.3f}{row['n']:>6}")
     if show_errors:
         for text in report["misses"]:
             print(f"  missed: {text[:110]!r}")
