@@ -386,6 +386,15 @@ class FamilyMatches:
 IDIOM = "idiom"
 
 
+def _cancels(idiom: tuple[int, int], match: tuple[int, int]) -> bool:
+    """An idiom cancels a match it overlaps, unless the match holds the whole idiom and more:
+    the longer reading wins ("wasn't suicidal" is a denial, "wasn't suicidal until last week"
+    is not)."""
+    (s, e), (start, end) = idiom, match
+    holds_it = start <= s and e <= end and (start, end) != (s, e)
+    return s < end and start < e and not holds_it
+
+
 class FamilyMatcher:
     """A lexicon's pattern families over text: build once, call `match` per message."""
 
@@ -407,6 +416,6 @@ class FamilyMatcher:
         families = {
             strings[key].split(":", 1)[0]
             for key, start, end in self._patterns(doc)
-            if not any(s < end and start < e for s, e in idioms)
+            if not any(_cancels(idiom, (start, end)) for idiom in idioms)
         }
         return FamilyMatches(frozenset(families), frozenset(f for f, _, _ in counters))

@@ -250,6 +250,40 @@ def test_earnest_or_returning_risk_is_still_flagged(
 
 
 @pytest.mark.parametrize(
+    ("text", "explicit"),
+    [
+        # A denial that is over is a disclosure: the longer reading beats the denial idiom.
+        ("I wasn't suicidal until last week, now I am", True),
+        ("i was never suicidal before but now i am", True),
+        ("I'd never been suicidal till this year", True),
+        ("I wasn't suicidal then. But now I am.", True),
+        # Where things are heading: one caring question.
+        ("I'm not suicidal yet but I can feel it coming", False),
+    ],
+)
+def test_a_denial_that_is_over_is_flagged(floor: CrisisDetector, text: str, explicit: bool) -> None:
+    found = floor.detect(text)
+    assert found.category == SUICIDE, text
+    assert found.explicit is explicit, text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I wasn't suicidal, I was just exhausted",
+        "I was never suicidal, even at the worst of it",
+        "just so you know I'm not suicidal",
+        "I'm not suicidal at all, I'm just fed up with work",
+        "I was never suicidal before, I'm just tired",
+        "I wasn't suicidal then and now I'm doing great",
+        "the house wasn't in danger until the river rose",
+    ],
+)
+def test_a_plain_denial_is_still_not_flagged(floor: CrisisDetector, text: str) -> None:
+    assert not floor.detect(text).flagged, text
+
+
+@pytest.mark.parametrize(
     ("text", "category", "explicit"),
     [
         # Suicide: a wish that an attempt had worked; a stash kept aside.

@@ -12,7 +12,7 @@ from spacy.language import Language
 from spacy.schemas import validate_token_pattern
 
 from bot.detectors import lexicon as lexicon_module
-from bot.detectors.lexicon import LexiconError, load_lexicon
+from bot.detectors.lexicon import FamilyMatcher, LexiconError, load_lexicon
 from tests.conftest import ROOT
 
 LEXICONS = sorted((ROOT / "data" / "lexicons").glob("*.yml"))
@@ -35,6 +35,24 @@ def test_group_options_may_hold_spaces(nlp, tmp_path: Path) -> None:  # type: ig
     matcher = load_lexicon(path, nlp).matcher(nlp)
     for text, hits in [("i can not", 1), ("i cannot do this", 1), ("i can do this", 0)]:
         assert bool(matcher(nlp(text))) is bool(hits), text
+
+
+def test_an_idiom_cancels_what_it_overlaps_unless_a_longer_match_holds_it(  # type: ignore[no-untyped-def]
+    nlp, tmp_path: Path
+) -> None:
+    path = _write(
+        tmp_path,
+        "patterns:\n  risk:\n    - suicidal\n    - never suicidal until\n    - never suicidal\n"
+        "counter_patterns:\n  idiom:\n    - never suicidal\n",
+    )
+    matcher = FamilyMatcher(path, nlp)
+    for text, flagged in [
+        ("i am suicidal", True),
+        ("i was never suicidal", False),  # the idiom overlaps "suicidal" and equals the other
+        ("i was never suicidal until last week", True),  # the longer reading holds the idiom
+        ("never suicidal till now", False),  # no longer reading here
+    ]:
+        assert bool(matcher.match(text).families) is flagged, text
 
 
 def test_a_key_written_twice_is_refused(nlp, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
