@@ -421,3 +421,66 @@ def test_everyday_sentences_near_grown_patterns_are_not_flagged(
     floor: CrisisDetector, text: str
 ) -> None:
     assert not floor.detect(text).flagged, text
+
+
+# Wordings grown from the misses of corpora/crisis_dev6.csv (plainly stated risk written blind),
+# paraphrased here so the test does not simply repeat the corpus.
+@pytest.mark.parametrize(
+    ("text", "category"),
+    [
+        ("the voice in my head keeps saying 'kill yourself' and I'm listening", SUICIDE),
+        ("i slit my wrist last night and wrapped it in a towel", SUICIDE),
+        ("burnt my thigh with a cigarette again", SUICIDE),
+        ("I smash my head against the wall till it bleeds", SUICIDE),
+        ("carved into my arm with a compass in maths", SUICIDE),
+        ("parked on the cliff road, I came up here to jump", SUICIDE),
+        ("i attempted again on saturday", SUICIDE),
+        ("told the nurse I wasn't suicidal but I was lying", SUICIDE),
+        ("he poured boiling water over me because dinner was late", ABUSE),
+        ("my uncle touched my private parts when I was staying over", CHILD),
+        ("im 14 and im pregnant and nobody knows", CHILD),
+        ("the baby upstairs has been left alone crying for hours", CHILD),
+        ("I'm going to kick his head in when I see him", OTHERS),
+        ("I'll run him over with the van if he comes near her", OTHERS),
+        ("my dad's having a fit and has been fitting for ten minutes", MEDICAL),
+        ("it feels like an elephant is sitting on my chest", MEDICAL),
+        ("I put my fingers down my throat after every meal", EATING),
+        ("been drinking laxative tea so the food goes straight through", EATING),
+        ("took about 20 of my mum's tablets", OVERDOSE),
+        ("popped a whole packet of paracetamol with vodka", OVERDOSE),
+        ("od'd on my meds last night", OVERDOSE),
+    ],
+)
+def test_plain_risk_in_new_words_is_flagged(
+    floor: CrisisDetector, text: str, category: str
+) -> None:
+    assert category in floor.detect(text).categories, text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I smashed my head on the cupboard door, ouch",
+        "I burned my hand on the oven tray making tea",
+        "we drove up here to jump in the lake, it's freezing",
+        "my boss says my brain keeps going off on tangents",
+        "the little ones were left alone for a minute while I answered the door",
+        "I'll run the numbers over with the accountant",
+        "the dog was sick after eating grass",
+        "I threw up my lunch on the boat, so seasick",
+        "I popped a whole packet of crisps in my bag for the trip",
+        "that's odd on a Tuesday",
+        "she ate the last slice of cake, she's a dead woman",
+    ],
+)
+def test_everyday_sentences_near_dev6_patterns_are_not_flagged(
+    floor: CrisisDetector, text: str
+) -> None:
+    assert not floor.detect(text).flagged, text
+
+
+def test_a_parent_gone_for_days_gets_a_question(floor: CrisisDetector) -> None:
+    found = floor.detect(
+        "my mum goes out drinking and doesn't come back for days, I feed my sisters"
+    )
+    assert found.category == CHILD and not found.explicit
