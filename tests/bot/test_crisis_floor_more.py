@@ -3,6 +3,8 @@ and at the right level, and everyday sentences that share their words are not.""
 
 from __future__ import annotations
 
+import csv
+
 import pytest
 
 from bot.detectors.crisis import CrisisDetector
@@ -484,3 +486,14 @@ def test_a_parent_gone_for_days_gets_a_question(floor: CrisisDetector) -> None:
         "my mum goes out drinking and doesn't come back for days, I feed my sisters"
     )
     assert found.category == CHILD and not found.explicit
+
+
+def test_the_floor_keeps_what_it_reads_of_the_blind_explicit_corpus(floor: CrisisDetector) -> None:
+    # corpora/crisis_dev6.csv: 320 plainly stated messages written blind, then tuned on (December
+    # 2026). The floor alone read 263 of them before and 305 after; the sentence model catches
+    # the rest. A lexicon edit that loses any of them should be a decision, not an accident.
+    with (ROOT / "corpora" / "crisis_dev6.csv").open(newline="", encoding="utf-8") as handle:
+        rows = list(csv.DictReader(handle))
+    caught = sum(floor.detect(row["text"]).flagged for row in rows)
+    assert len(rows) == 320
+    assert caught >= 305, f"the floor reads {caught} of 320"
