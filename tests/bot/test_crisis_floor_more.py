@@ -473,6 +473,9 @@ def test_plain_risk_in_new_words_is_flagged(
         "I popped a whole packet of crisps in my bag for the trip",
         "that's odd on a Tuesday",
         "she ate the last slice of cake, she's a dead woman",
+        "I ran a hedgehog over with the car last night and cried",
+        "I'll run my dad over to the shops in the van",
+        "if I kill my plants again I will give up gardening",
     ],
 )
 def test_everyday_sentences_near_dev6_patterns_are_not_flagged(
