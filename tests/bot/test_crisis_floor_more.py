@@ -252,40 +252,6 @@ def test_earnest_or_returning_risk_is_still_flagged(
 
 
 @pytest.mark.parametrize(
-    ("text", "explicit"),
-    [
-        # A denial that is over is a disclosure: the longer reading beats the denial idiom.
-        ("I wasn't suicidal until last week, now I am", True),
-        ("i was never suicidal before but now i am", True),
-        ("I'd never been suicidal till this year", True),
-        ("I wasn't suicidal then. But now I am.", True),
-        # Where things are heading: one caring question.
-        ("I'm not suicidal yet but I can feel it coming", False),
-    ],
-)
-def test_a_denial_that_is_over_is_flagged(floor: CrisisDetector, text: str, explicit: bool) -> None:
-    found = floor.detect(text)
-    assert found.category == SUICIDE, text
-    assert found.explicit is explicit, text
-
-
-@pytest.mark.parametrize(
-    "text",
-    [
-        "I wasn't suicidal, I was just exhausted",
-        "I was never suicidal, even at the worst of it",
-        "just so you know I'm not suicidal",
-        "I'm not suicidal at all, I'm just fed up with work",
-        "I was never suicidal before, I'm just tired",
-        "I wasn't suicidal then and now I'm doing great",
-        "the house wasn't in danger until the river rose",
-    ],
-)
-def test_a_plain_denial_is_still_not_flagged(floor: CrisisDetector, text: str) -> None:
-    assert not floor.detect(text).flagged, text
-
-
-@pytest.mark.parametrize(
     ("text", "category", "explicit"),
     [
         # Suicide: a wish that an attempt had worked; a stash kept aside.
@@ -363,6 +329,13 @@ def test_a_plain_denial_is_still_not_flagged(floor: CrisisDetector, text: str) -
         ("skipped breakfast and lunch again and felt so in control", EATING, False),
         ("my tongue's going really swollen after that curry", MEDICAL, False),
         ("my nan can't move the left side of her face", MEDICAL, False),
+        # A denial that is over is a disclosure: the longer reading beats the denial idiom.
+        ("I wasn't suicidal until last week, now I am", SUICIDE, True),
+        ("i was never suicidal before but now i am", SUICIDE, True),
+        ("I'd never been suicidal till this year", SUICIDE, True),
+        ("I wasn't suicidal then. But now I am.", SUICIDE, True),
+        # Where things are heading: one caring question.
+        ("I'm not suicidal yet but I can feel it coming", SUICIDE, False),
     ],
 )
 def test_grown_wordings_are_flagged_at_their_level(
@@ -417,6 +390,29 @@ def test_grown_wordings_are_flagged_at_their_level(
         "I walked into a door this morning, so clumsy",
         "slept rough at the festival because the tent flooded",
         "the new baby means the dog is starved of attention",
+        # A plain denial, and denials followed by how they are now.
+        "I wasn't suicidal, I was just exhausted",
+        "I was never suicidal, even at the worst of it",
+        "just so you know I'm not suicidal",
+        "I'm not suicidal at all, I'm just fed up with work",
+        "I was never suicidal before, I'm just tired",
+        "I wasn't suicidal then and now I'm doing great",
+        "the house wasn't in danger until the river rose",
+        # Near the wordings grown from corpora/crisis_dev6.csv.
+        "I smashed my head on the cupboard door, ouch",
+        "I burned my hand on the oven tray making tea",
+        "we drove up here to jump in the lake, it's freezing",
+        "my boss says my brain keeps going off on tangents",
+        "the little ones were left alone for a minute while I answered the door",
+        "I'll run the numbers over with the accountant",
+        "the dog was sick after eating grass",
+        "I threw up my lunch on the boat, so seasick",
+        "I popped a whole packet of crisps in my bag for the trip",
+        "that's odd on a Tuesday",
+        "she ate the last slice of cake, she's a dead woman",
+        "I ran a hedgehog over with the car last night and cried",
+        "I'll run my dad over to the shops in the van",
+        "if I kill my plants again I will give up gardening",
     ],
 )
 def test_everyday_sentences_near_grown_patterns_are_not_flagged(
@@ -457,31 +453,6 @@ def test_plain_risk_in_new_words_is_flagged(
     floor: CrisisDetector, text: str, category: str
 ) -> None:
     assert category in floor.detect(text).categories, text
-
-
-@pytest.mark.parametrize(
-    "text",
-    [
-        "I smashed my head on the cupboard door, ouch",
-        "I burned my hand on the oven tray making tea",
-        "we drove up here to jump in the lake, it's freezing",
-        "my boss says my brain keeps going off on tangents",
-        "the little ones were left alone for a minute while I answered the door",
-        "I'll run the numbers over with the accountant",
-        "the dog was sick after eating grass",
-        "I threw up my lunch on the boat, so seasick",
-        "I popped a whole packet of crisps in my bag for the trip",
-        "that's odd on a Tuesday",
-        "she ate the last slice of cake, she's a dead woman",
-        "I ran a hedgehog over with the car last night and cried",
-        "I'll run my dad over to the shops in the van",
-        "if I kill my plants again I will give up gardening",
-    ],
-)
-def test_everyday_sentences_near_dev6_patterns_are_not_flagged(
-    floor: CrisisDetector, text: str
-) -> None:
-    assert not floor.detect(text).flagged, text
 
 
 def test_a_parent_gone_for_days_gets_a_question(floor: CrisisDetector) -> None:
