@@ -23,6 +23,13 @@ _OPTIONAL_LITERAL = re.compile(r"^(?P<body>.+?)(?P<op>\?)$")
 # Words shorter than this are never typo-corrected: too many real words sit one edit apart.
 _MIN_FUZZY_LENGTH = 5
 
+# A dropped g is restored only on words this long ("takin", "breathin"), never on "thin" or "sin".
+_MIN_G_DROPPED_LENGTH = 6
+_ING_WORD = re.compile(r"[a-z]{3,}ing\b")
+# The apostrophe of a dropped g ("breathin'"), which the tokenizer would split off as a word:
+# it becomes the g, one character for one, so offsets still map onto the text.
+_G_DROP_APOSTROPHE = re.compile(r"(?<=[a-z]{4}in)'(?![a-z])", re.IGNORECASE)
+
 # Patterns per spaCy Matcher. Matcher.add rebuilds a dict of every IN-list the Matcher already
 # holds for each token of each pattern it adds (spacy/matcher/matcher.pyx, _get_extra_predicates),
 # so one Matcher's build time grows with patterns times lists: crisis.yml took ~12 s as one
@@ -64,6 +71,9 @@ class Normaliser:
     norms: dict[str, str]
     fuzzy: list[str]
     fuzzy_exclude: set[str]
+    # Words ending in "-ing" that the lexicon's patterns use: a dropped g ("cuttin", "breathin")
+    # is read as one of them.
+    ing_words: set[str] = field(default_factory=set)
     _deletes: dict[str, set[str]] = field(default_factory=dict, init=False)
     _words: set[str] = field(default_factory=set, init=False)
 
@@ -78,6 +88,10 @@ class Normaliser:
         """Return the canonical spelling of one token's text."""
         text = destretch(raw.lower())
         text = self.norms.get(text, text)
+        dropped_g = text + "g"
+        if len(dropped_g) >= _MIN_G_DROPPED_LENGTH and dropped_g.endswith("ing"):
+            if dropped_g in self.ing_words:
+                return dropped_g
         if len(text) < _MIN_FUZZY_LENGTH or text in self.fuzzy_exclude or text in self._words:
             return text
         candidates: set[str] = set()
@@ -148,7 +162,7 @@ class Lexicon:
         # so every span maps straight back onto what the person wrote. Lower case too, because
         # the tokenizer only splits contractions it knows in lower case: shouted "I CAN'T
         # BREATHE" would otherwise keep "CAN'T" whole and miss every pattern with "can't".
-        folded = blank_invisible(fold(text or ""))
+        folded = _G_DROP_APOSTROPHE.sub("g", blank_invisible(fold(text or "")))
         lowered = folded.lower()
         return self.set_norms(nlp(lowered if len(lowered) == len(folded) else folded))
 
@@ -356,6 +370,7 @@ def load_lexicon(path: Path, nlp: Language) -> Lexicon:
         norms={str(k): str(v) for k, v in (data.get("norms") or {}).items()},
         fuzzy=[str(w) for w in data.get("fuzzy") or []],
         fuzzy_exclude={str(w) for w in data.get("fuzzy_exclude") or []},
+        ing_words=set(_ING_WORD.findall(fold(str(data)).lower())),
     )
     sets: dict[str, list[str]] = {}
     for name, words in (data.get("sets") or {}).items():

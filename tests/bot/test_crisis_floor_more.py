@@ -413,6 +413,21 @@ def test_grown_wordings_are_flagged_at_their_level(
         "I ran a hedgehog over with the car last night and cried",
         "I'll run my dad over to the shops in the van",
         "if I kill my plants again I will give up gardening",
+        # Near the patterns grown from crisis_dev7.csv.
+        "my 14 year old has gone from chatty to grunting overnight",
+        "I burnt my hand on the oven tray, not on purpose obviously",
+        "is it normal to want to sleep all weekend",
+        "the kids were left with their gran for three days",
+        "my dog is getting groomed on friday",
+        "the toddler was walking along the road holding my hand",
+        "he beats his son at chess every sunday",
+        "my phone's on the kitchen floor, all cracked",
+        "he went limp with laughter",
+        "I'm on the bridge, stuck in traffic, not going to make the meeting",
+        "I'm going to break the news to her tonight",
+        "the blood test results won't be back till monday",
+        "we're going to beat them to the final",
+        "tallest building in the world is in Dubai",
     ],
 )
 def test_everyday_sentences_near_grown_patterns_are_not_flagged(
@@ -447,6 +462,51 @@ def test_everyday_sentences_near_grown_patterns_are_not_flagged(
         ("took about 20 of my mum's tablets", OVERDOSE),
         ("popped a whole packet of paracetamol with vodka", OVERDOSE),
         ("od'd on my meds last night", OVERDOSE),
+        # Grown from the misses of corpora/crisis_dev7.csv (December 2026), paraphrased.
+        ("is it normal to want to end your life most days? asking for me", SUICIDE),
+        ("they'd all be better off if i ended it", SUICIDE),
+        ("been takin a razor tae ma legs again", SUICIDE),  # dialect, dropped g
+        ("I cut just to feel something real", SUICIDE),
+        ("scratched my arms on purpose in the toilets at work", SUICIDE),
+        ("I punch my thigh till it bruises when I mess up", SUICIDE),
+        ("hitting myself with a hairbrush when I get things wrong", SUICIDE),
+        ("I'm on the ledge of the car park and I'm ready to jump", SUICIDE),
+        ("I'm up on the viaduct. I'm not going back.", SUICIDE),
+        ("would it hurt if I jumped off the top of the stairwell", SUICIDE),
+        ("I'm going to turn the gun on myself after dinner", SUICIDE),
+        ("I swallowed the lot to die, it didn't work", SUICIDE),
+        ("I wanna top masel", SUICIDE),
+        ("he's been knocking me about since the baby came", ABUSE),
+        ("my husband done beat me again last night", ABUSE),
+        ("is it normal for my boyfriend to choke me when we argue", ABUSE),
+        ("the twins next door have been left on their own for three days", CHILD),
+        ("a toddler is walking alone along the main road by the bus stop", CHILD),
+        ("my stepmum locks us in the garage when she goes out", CHILD),
+        ("the little ones upstairs are eating out of the bins", CHILD),
+        ("a man from the game has been grooming my son online", CHILD),
+        ("there's a baby locked in a hot car outside the gym", CHILD),
+        ("my daughter has gone missing from the park", CHILD),
+        ("I'm going to break his legs when he comes out of the pub", OTHERS),
+        ("swear I'll kick that bloke to death", OTHERS),
+        ("the cut on his leg is pouring and it won't stop", MEDICAL),
+        ("she can only get a few words out between breaths", MEDICAL),
+        ("my flatmate is on the bathroom floor shaking and mumbling", MEDICAL),
+        ("grandad's clutching his chest and sweating", MEDICAL),
+        ("my uncle collapsed in the garden and he's not answering me", MEDICAL),
+        ("he just stopped breathing on the sofa", MEDICAL),
+        ("we pulled my son out of the pond and he's floppy", MEDICAL),
+        ("I'm sick after every meal and hide it", EATING),
+        ("chucking up my dinner every night now", EATING),
+        ("how do I hide that I throw up after meals", EATING),
+        ("I ate a biscuit so now I have to get rid of it", EATING),
+        ("I run until I pass out so I've earned what I ate", EATING),
+        ("using water tablets to drop weight fast", EATING),
+        ("haven't eaten in four days and fainted on the bus", EATING),
+        ("the baby got into my iron tablets, no idea how many", OVERDOSE),
+        ("I gave myself double my insulin by mistake", OVERDOSE),
+        ("mum took all her week's tablets in one go", OVERDOSE),
+        ("drank way too much of the cough medicine", OVERDOSE),
+        ("the doctor says what I took could damage my liver", OVERDOSE),
     ],
 )
 def test_plain_risk_in_new_words_is_flagged(
@@ -462,12 +522,22 @@ def test_a_parent_gone_for_days_gets_a_question(floor: CrisisDetector) -> None:
     assert found.category == CHILD and not found.explicit
 
 
-def test_the_floor_keeps_what_it_reads_of_the_blind_explicit_corpus(floor: CrisisDetector) -> None:
-    # corpora/crisis_dev6.csv: 320 plainly stated messages written blind, then tuned on (December
-    # 2026). The floor alone read 263 of them before and 305 after; the sentence model catches
-    # the rest. A lexicon edit that loses any of them should be a decision, not an accident.
-    with (ROOT / "corpora" / "crisis_dev6.csv").open(newline="", encoding="utf-8") as handle:
+@pytest.mark.parametrize(
+    ("name", "size", "least"),
+    [
+        # Plainly stated messages written blind, then tuned on (December 2026). The floor alone
+        # read 263 of dev6 before and 305 after, and 236 of dev7 before and 307 after; the
+        # sentence model catches most of the rest. A lexicon edit that loses any of them should
+        # be a decision, not an accident.
+        ("crisis_dev6.csv", 320, 305),
+        ("crisis_dev7.csv", 330, 307),
+    ],
+)
+def test_the_floor_keeps_what_it_reads_of_the_blind_explicit_corpora(
+    floor: CrisisDetector, name: str, size: int, least: int
+) -> None:
+    with (ROOT / "corpora" / name).open(newline="", encoding="utf-8") as handle:
         rows = list(csv.DictReader(handle))
     caught = sum(floor.detect(row["text"]).flagged for row in rows)
-    assert len(rows) == 320
-    assert caught >= 305, f"the floor reads {caught} of 320"
+    assert len(rows) == size
+    assert caught >= least, f"the floor reads {caught} of {size}"

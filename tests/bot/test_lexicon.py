@@ -55,6 +55,22 @@ def test_an_idiom_cancels_what_it_overlaps_unless_a_longer_match_holds_it(  # ty
         assert bool(matcher.match(text).families) is flagged, text
 
 
+def test_a_dropped_g_is_read_as_the_ing_word_the_lexicon_uses(  # type: ignore[no-untyped-def]
+    nlp, tmp_path: Path
+) -> None:
+    path = _write(tmp_path, "patterns:\n  risk:\n    - (cutting|breathing) again\n    - thin\n")
+    matcher = FamilyMatcher(path, nlp)
+    for text, flagged in [
+        ("been cuttin again", True),
+        ("he's not breathin' again", True),
+        ("cutting again", True),
+        ("nothing again", False),  # "nothin" is no word of this lexicon
+        ("so thin again", True),  # short words keep their spelling: "thin" is not "thing"
+    ]:
+        assert bool(matcher.match(text).families) is flagged, text
+    assert FamilyMatcher(path, nlp).lexicon.normaliser.norm("thin") == "thin"
+
+
 def test_a_key_written_twice_is_refused(nlp, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     # YAML keeps the last of two equal keys silently; a reviewer's first edit would be lost.
     path = _write(tmp_path, "norms:\n  kil: kill\n  kil: kills\npatterns:\n  k: [hi]\n")
