@@ -162,9 +162,9 @@ def test_a_hint_gets_the_question(classifier, text: str, detector: str) -> None:
 def test_crisis_corpus_does_not_regress(classifier) -> None:  # type: ignore[no-untyped-def]
     # tests/data/crisis_corpus.csv is held out: never trained or tuned on. Issue 3's targets are
     # explicit recall 100%, indirect 95%, false flags at most 5%; explicit recall is NOT there
-    # yet. This ratchet holds the measured level (explicit 0.996; indirect 0.950 and false flags
-    # 0.042 since the threshold became 0.7 with the forum-style data, from 0.955 and 0.035) so no
-    # change to words, rules or models can make detection worse unnoticed.
+    # yet. This ratchet holds the measured level (explicit 0.996; indirect 0.959 and false flags
+    # 0.049 since the long posts of paragraphs7.csv and the voices of crisis_voices.yml, from
+    # 0.950 and 0.042) so no change to words, rules or models can make detection worse unnoticed.
     from bot.cli import crisis_report, read_rows
 
     path = ROOT / "tests" / "data" / "crisis_corpus.csv"
@@ -172,5 +172,5 @@ def test_crisis_corpus_does_not_regress(classifier) -> None:  # type: ignore[no-
     report = crisis_report(rows, [classifier.classify(r["text"]) for r in rows])
     recall = report["recall_by_explicitness"]
     assert recall["explicit"]["recall"] >= 0.995
-    assert recall["indirect"]["recall"] >= 0.95
+    assert recall["indirect"]["recall"] >= 0.955
     assert report["false_flag_rate"]["rate"] <= 0.05
