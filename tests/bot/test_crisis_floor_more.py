@@ -336,6 +336,8 @@ def test_earnest_or_returning_risk_is_still_flagged(
         ("I wasn't suicidal then. But now I am.", SUICIDE, True),
         # Where things are heading: one caring question.
         ("I'm not suicidal yet but I can feel it coming", SUICIDE, False),
+        # A skipped meal and a faint: one question, never the crisis path straight away.
+        ("I haven't eaten since breakfast and I nearly fainted", EATING, False),
     ],
 )
 def test_grown_wordings_are_flagged_at_their_level(
@@ -428,6 +430,7 @@ def test_grown_wordings_are_flagged_at_their_level(
         "the blood test results won't be back till monday",
         "we're going to beat them to the final",
         "tallest building in the world is in Dubai",
+        "had a dodgy kebab, went home and threw it all up",  # food poisoning
     ],
 )
 def test_everyday_sentences_near_grown_patterns_are_not_flagged(
