@@ -53,7 +53,7 @@ def lemmas(text: str) -> str:
 
 
 def sentences(text: str) -> list[str]:
-    """The parts of a message scored one by one: sentences, and windows of long run-ons."""
+    """A message's sentences, with long run-ons cut into windows."""
     parts = []
     for sentence in _SENTENCE_END.split(blank_invisible(fold(text or ""))):
         tokens = sentence.split()
@@ -67,6 +67,14 @@ def sentences(text: str) -> list[str]:
     return parts
 
 
+def readings(parts: list[str]) -> list[str]:
+    """What the model scores of a message's sentences: each one, and each two neighbours read
+    together when they are short enough, since one disclosure is often said across two
+    ("It's done. I've taken them.") and neither half says it alone."""
+    joined = (f"{first} {second}" for first, second in zip(parts, parts[1:]))
+    return parts + [pair for pair in joined if len(pair.split()) <= WINDOW_WORDS]
+
+
 NONE = "none"
 # Named only when the model is this sure which category it is, among the risk categories; below
 # it, the risk is "unspecified" and gets the general crisis lines rather than a wrong guess.
@@ -76,10 +84,12 @@ UNSPECIFIED = "unspecified"
 
 @dataclass(frozen=True)
 class Assessment:
-    """The riskiest sentence's score (1 - P(none)) and the category it was read as."""
+    """The riskiest part's score (1 - P(none)), the category it was read as, and how many
+    sentences the message has (a long message gives more chances of one false high score)."""
 
     score: float = 0.0
     category: str = UNSPECIFIED
+    sentences: int = 0
 
 
 class SentenceCrisisModel:
@@ -121,7 +131,8 @@ class SentenceCrisisModel:
 
     def assess(self, text: str) -> Assessment:
         """The riskiest part of the message, and its category when the model is sure of it."""
-        parts = sentences(text)
+        said = sentences(text)
+        parts = readings(said)
         if self.pipeline is None or not parts:
             return Assessment()
         classes = list(self.pipeline.classes_)
@@ -135,7 +146,7 @@ class SentenceCrisisModel:
                 category, share = name, probability / score
         if share < MIN_CATEGORY_SHARE:
             category = UNSPECIFIED
-        return Assessment(score, category)
+        return Assessment(score, category, len(said))
 
 
 def _trigrams(text: str) -> set[tuple[str, ...]]:

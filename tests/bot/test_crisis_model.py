@@ -10,12 +10,20 @@ from rasa.shared.nlu.training_data.message import Message
 
 from bot.detectors.crisis_model import (
     UNSPECIFIED,
+    Assessment,
     SentenceCrisisModel,
     lemmas,
     paragraph_examples,
+    readings,
     sentences,
 )
-from bot.nlu.signals import SignalDetector
+from bot.nlu.signals import (
+    LONG_MESSAGE_MIN_SCORE,
+    LONG_MESSAGE_SENTENCES,
+    SENTENCE_MIN_SCORE,
+    SignalDetector,
+    model_raises_flag,
+)
 
 # Tiny made-up training sets: enough to tell the categories apart in these tests, nothing more.
 ABUSE = [
@@ -68,8 +76,43 @@ def test_one_risky_sentence_in_a_long_message_counts(model: SentenceCrisisModel)
         "Work was long. The bus was late again. I made pasta for dinner. "
         "Chest pain and my arm is numb. My cat knocked a glass off the table."
     )
-    assert buried.score == pytest.approx(alone)
+    # Read alone and beside its neighbours: never less risky than alone.
+    assert buried.score >= alone - 1e-9
     assert buried.category == "medical_emergency"
+    assert buried.sentences == 5
+
+
+def test_two_short_sentences_are_also_read_together() -> None:
+    # Neither half says it; the two together do.
+    overdose = ["it's done, I've taken them all", "done. taken the lot",
+                "it's done I took them all", "I've done it, I've taken them"]
+    halves = ["it's done", "the essay is done", "done and dusted", "I've taken them to school",
+              "taken them back to the shop", "I've taken them out for pizza"]  # fmt: skip
+    pairs = [(t, "substance_overdose") for t in overdose] + [(t, "none") for t in NONE + halves]
+    model = SentenceCrisisModel.train(pairs)
+    together = model.assess("It's done. I've taken them.").score
+    assert together > model.assess("It's done.").score
+    assert together > model.assess("I've taken them.").score
+    assert model.assess("It's done. I've taken them. Bye.").score == pytest.approx(together)
+
+
+def test_readings_join_neighbours_only_while_short() -> None:
+    assert readings(["It's done.", "I've taken them.", "Bye."]) == [
+        "It's done.", "I've taken them.", "Bye.",
+        "It's done. I've taken them.", "I've taken them. Bye.",
+    ]  # fmt: skip
+    long_ = " ".join(["word"] * 20)
+    assert readings([long_, "and five more words here"]) == [long_, "and five more words here"]
+    assert readings([]) == []
+
+
+def test_a_long_message_needs_a_higher_score() -> None:
+    # Each sentence of a long message is another chance of one false high score.
+    between = (SENTENCE_MIN_SCORE + LONG_MESSAGE_MIN_SCORE) / 2
+    assert model_raises_flag(Assessment(between, sentences=LONG_MESSAGE_SENTENCES))
+    assert not model_raises_flag(Assessment(between, sentences=LONG_MESSAGE_SENTENCES + 1))
+    assert model_raises_flag(Assessment(LONG_MESSAGE_MIN_SCORE, sentences=40))
+    assert not model_raises_flag(Assessment(SENTENCE_MIN_SCORE - 0.01, sentences=1))
 
 
 def test_an_unsure_category_is_unspecified() -> None:
