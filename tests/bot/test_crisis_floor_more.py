@@ -431,6 +431,12 @@ def test_grown_wordings_are_flagged_at_their_level(
         "we're going to beat them to the final",
         "tallest building in the world is in Dubai",
         "had a dodgy kebab, went home and threw it all up",  # food poisoning
+        # Near the misses and false flags of corpora/crisis_dev10.csv.
+        "I'm going to murder my laptop if it freezes once more",
+        "gonna strangle the wifi router",
+        "my flatmates said they'll kill me if I forget the bins again",
+        "thought I was going to pass out on the last hill, but made it",
+        "the kids were left alone in the garden for two minutes",
     ],
 )
 def test_everyday_sentences_near_grown_patterns_are_not_flagged(
@@ -510,6 +516,12 @@ def test_everyday_sentences_near_grown_patterns_are_not_flagged(
         ("mum took all her week's tablets in one go", OVERDOSE),
         ("drank way too much of the cough medicine", OVERDOSE),
         ("the doctor says what I took could damage my liver", OVERDOSE),
+        # From the misses of corpora/crisis_dev10.csv, paraphrased.
+        ("the twins next door (maybe 5) have been left alone at home for three days", CHILD),
+        ("he won't stop talking about shooting up the local college", OTHERS),
+        # Beside the new idioms, a person is still a person.
+        ("I'm going to strangle my wife", OTHERS),
+        ("he said he'd kill me if I ever leave", ABUSE),
     ],
 )
 def test_plain_risk_in_new_words_is_flagged(
@@ -534,13 +546,15 @@ def test_a_parent_gone_for_days_gets_a_question(floor: CrisisDetector) -> None:
         # be a decision, not an accident.
         ("crisis_dev6.csv", 320, 305),
         ("crisis_dev7.csv", 330, 307),
+        # Its plainly stated rows: 182 on first reading, 184 after (December 2026).
+        ("crisis_dev10.csv", 210, 184),
     ],
 )
 def test_the_floor_keeps_what_it_reads_of_the_blind_explicit_corpora(
     floor: CrisisDetector, name: str, size: int, least: int
 ) -> None:
     with (ROOT / "corpora" / name).open(newline="", encoding="utf-8") as handle:
-        rows = list(csv.DictReader(handle))
+        rows = [row for row in csv.DictReader(handle) if row["explicitness"] == "explicit"]
     caught = sum(floor.detect(row["text"]).flagged for row in rows)
     assert len(rows) == size
     assert caught >= least, f"the floor reads {caught} of {size}"
