@@ -71,7 +71,7 @@ def readings(parts: list[str]) -> list[str]:
     """What the model scores of a message's sentences: each one, and each two neighbours read
     together when they are short enough, since one disclosure is often said across two
     ("It's done. I've taken them.") and neither half says it alone."""
-    joined = (f"{first} {second}" for first, second in zip(parts, parts[1:]))
+    joined = (f"{first} {second}" for first, second in zip(parts, parts[1:], strict=False))
     return parts + [pair for pair in joined if len(pair.split()) <= WINDOW_WORDS]
 
 

@@ -437,6 +437,13 @@ def test_grown_wordings_are_flagged_at_their_level(
         "my flatmates said they'll kill me if I forget the bins again",
         "thought I was going to pass out on the last hill, but made it",
         "the kids were left alone in the garden for two minutes",
+        "my throat's all swollen with this flu",
+        # Everyday posts the floor flagged in the dev corpora (December 2026), paraphrased.
+        "we had a miscarriage in the spring and I still think about it",
+        "the sale collapsed again, third time this year",
+        "on the train I thought I was having a heart attack but it was panic, I'm fine",
+        "I really don't want to hurt them by moving abroad",
+        "after that meeting I felt like I'd been run over by a truck",
     ],
 )
 def test_everyday_sentences_near_grown_patterns_are_not_flagged(
@@ -519,6 +526,15 @@ def test_everyday_sentences_near_grown_patterns_are_not_flagged(
         # From the misses of corpora/crisis_dev10.csv, paraphrased.
         ("the twins next door (maybe 5) have been left alone at home for three days", CHILD),
         ("he won't stop talking about shooting up the local college", OTHERS),
+        # A pattern's verb in its other forms, from the misses of corpora/crisis_dev8.csv.
+        ("my mind tells me to kill myself every night", SUICIDE),
+        ("the voices whispers kys", SUICIDE),
+        ("ate a prawn and both our throats are closing up", MEDICAL),
+        # Beside the idioms for a past scare, a plan that fell through and not wanting to hurt.
+        ("I might be having a miscarriage, the cramps are awful", MEDICAL),
+        ("my grandad collapsed in the garden and won't wake up", MEDICAL),
+        ("I think I'm having a stroke, my face feels droopy", MEDICAL),
+        ("I don't want to scare them. I want to hurt them.", OTHERS),
         # Beside the new idioms, a person is still a person.
         ("I'm going to strangle my wife", OTHERS),
         ("he said he'd kill me if I ever leave", ABUSE),
