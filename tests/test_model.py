@@ -160,7 +160,9 @@ def test_a_hint_gets_the_question(classifier, text: str, detector: str) -> None:
 
 
 def test_crisis_corpus_does_not_regress(classifier) -> None:  # type: ignore[no-untyped-def]
-    # tests/data/crisis_corpus.csv is held out: never trained or tuned on. Issue 3's targets are
+    # tests/data/crisis_corpus.csv is held out: never trained on, and no row of it has been read.
+    # Two choices were made with its figures in view (the model's 0.7 threshold, and the higher
+    # score asked of messages over 8 sentences; see bot/nlu/signals.py). Issue 3's targets are
     # explicit recall 100%, indirect 95%, false flags at most 5%; explicit recall is NOT there
     # yet. This ratchet holds the measured level (explicit 0.996; indirect 0.959 and false flags
     # 0.049 since the long posts of paragraphs7.csv and the voices of crisis_voices.yml, from
