@@ -6,6 +6,7 @@ import csv
 from pathlib import Path
 
 import pytest
+from rasa.shared.nlu.training_data.loading import load_data
 from rasa.shared.nlu.training_data.message import Message
 
 from bot.detectors.crisis_model import (
@@ -24,6 +25,8 @@ from bot.nlu.signals import (
     SignalDetector,
     model_raises_flag,
 )
+from bot.text import normalise
+from tests.conftest import ROOT
 
 # Tiny made-up training sets: enough to tell the categories apart in these tests, nothing more.
 ABUSE = [
@@ -84,8 +87,12 @@ def test_one_risky_sentence_in_a_long_message_counts(model: SentenceCrisisModel)
 
 def test_two_short_sentences_are_also_read_together() -> None:
     # Neither half says it; the two together do.
-    overdose = ["it's done, I've taken them all", "done. taken the lot",
-                "it's done I took them all", "I've done it, I've taken them"]
+    overdose = [
+        "it's done, I've taken them all",
+        "done. taken the lot",
+        "it's done I took them all",
+        "I've done it, I've taken them",
+    ]
     halves = ["it's done", "the essay is done", "done and dusted", "I've taken them to school",
               "taken them back to the shop", "I've taken them out for pizza"]  # fmt: skip
     pairs = [(t, "substance_overdose") for t in overdose] + [(t, "none") for t in NONE + halves]
@@ -260,3 +267,17 @@ def test_changing_the_long_messages_changes_the_fingerprint(tmp_path: Path) -> N
     before = SignalDetector.fingerprint_addon(config)
     _write_paragraphs(tmp_path / "more.csv", [])
     assert SignalDetector.fingerprint_addon(config) != before
+
+
+def test_the_held_out_corpus_is_never_trained_on() -> None:
+    # tests/data/crisis_corpus.csv measures detection on text the models have not seen. Writers
+    # working apart still reach the same stock phrases ("I want to kill myself"), so a row copied
+    # into the NLU examples or the long messages, by hand or by chance, is caught here.
+    with (ROOT / "tests" / "data" / "crisis_corpus.csv").open(newline="", encoding="utf-8") as f:
+        held_out = {normalise(row["text"]) for row in csv.DictReader(f)}
+    nlu = load_data(str(ROOT / "data" / "nlu")).intent_examples
+    trained = {normalise(example.get("text") or "") for example in nlu}
+    for path in sorted((ROOT / "data" / "crisis_model").glob("*.csv")):
+        trained |= {normalise(text) for text, _ in paragraph_examples(path)}
+    assert len(held_out) > 700 and len(trained) > 10000
+    assert not held_out & trained, f"{len(held_out & trained)} held-out rows are trained on"
