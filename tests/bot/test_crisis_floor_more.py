@@ -444,6 +444,11 @@ def test_grown_wordings_are_flagged_at_their_level(
         "on the train I thought I was having a heart attack but it was panic, I'm fine",
         "I really don't want to hurt them by moving abroad",
         "after that meeting I felt like I'd been run over by a truck",
+        # Near the misses and false flags of corpora/crisis_dev11.csv.
+        "the pavlova looked great and then it collapsed in the middle",
+        "our house chain almost collapsed on Friday",
+        "cut my arm on the bramble again, gardening hates me",
+        "went into the bathroom and cut my fringe, regret",
     ],
 )
 def test_everyday_sentences_near_grown_patterns_are_not_flagged(
@@ -538,12 +543,20 @@ def test_everyday_sentences_near_grown_patterns_are_not_flagged(
         # Beside the new idioms, a person is still a person.
         ("I'm going to strangle my wife", OTHERS),
         ("he said he'd kill me if I ever leave", ABUSE),
+        # From the misses of corpora/crisis_dev11.csv, paraphrased.
+        ("we rowed and I locked myself in the bathroom and cut my wrist", SUICIDE),
+        ("burned my thigh again, first time since school", SUICIDE),
     ],
 )
 def test_plain_risk_in_new_words_is_flagged(
     floor: CrisisDetector, text: str, category: str
 ) -> None:
     assert category in floor.detect(text).categories, text
+
+
+def test_the_place_picked_to_do_it_gets_a_question(floor: CrisisDetector) -> None:
+    found = floor.detect("sitting in the spot I chose to do it")
+    assert found.category == SUICIDE and not found.explicit
 
 
 def test_a_parent_gone_for_days_gets_a_question(floor: CrisisDetector) -> None:
@@ -564,6 +577,8 @@ def test_a_parent_gone_for_days_gets_a_question(floor: CrisisDetector) -> None:
         ("crisis_dev7.csv", 330, 307),
         # Its plainly stated rows: 182 on first reading, 184 after (December 2026).
         ("crisis_dev10.csv", 210, 184),
+        # Its plainly stated rows: 86 on first reading, 88 after (December 2026).
+        ("crisis_dev11.csv", 100, 88),
     ],
 )
 def test_the_floor_keeps_what_it_reads_of_the_blind_explicit_corpora(
