@@ -449,6 +449,10 @@ def test_grown_wordings_are_flagged_at_their_level(
         "our house chain almost collapsed on Friday",
         "cut my arm on the bramble again, gardening hates me",
         "went into the bathroom and cut my fringe, regret",
+        "burnt my arm again on the oven tray",
+        "cut my leg again shaving",
+        "slipped in the bathroom and cut my leg on the tiles",
+        "burned my arms again at the beach, forgot suncream",
     ],
 )
 def test_everyday_sentences_near_grown_patterns_are_not_flagged(
@@ -545,7 +549,10 @@ def test_everyday_sentences_near_grown_patterns_are_not_flagged(
         ("he said he'd kill me if I ever leave", ABUSE),
         # From the misses of corpora/crisis_dev11.csv, paraphrased.
         ("we rowed and I locked myself in the bathroom and cut my wrist", SUICIDE),
-        ("burned my thigh again, first time since school", SUICIDE),
+        ("cut my thigh again, first time since school", SUICIDE),
+        ("locked myself in the toilet and i cut my arms", SUICIDE),
+        ("I cut my wrists on the bathroom floor last night", SUICIDE),
+        ("I'm at the spot I'd picked to do it", SUICIDE),
     ],
 )
 def test_plain_risk_in_new_words_is_flagged(
@@ -555,7 +562,7 @@ def test_plain_risk_in_new_words_is_flagged(
 
 
 def test_the_place_picked_to_do_it_gets_a_question(floor: CrisisDetector) -> None:
-    found = floor.detect("sitting in the spot I chose to do it")
+    found = floor.detect("the night I'd chosen to do it came and went")
     assert found.category == SUICIDE and not found.explicit
 
 
