@@ -26,7 +26,7 @@ from bot.nlu.signals import (
     SignalDetector,
     model_raises_flag,
 )
-from bot.text import fold
+from bot.text import normalise
 from tests.conftest import ROOT
 
 # Tiny made-up training sets: enough to tell the categories apart in these tests, nothing more.
@@ -271,7 +271,7 @@ def test_changing_the_long_messages_changes_the_fingerprint(tmp_path: Path) -> N
 
 
 def _words(text: str) -> tuple[str, ...]:
-    return tuple(re.findall(r"[a-z0-9]+", fold(text).lower()))
+    return tuple(re.findall(r"[a-z0-9]+", normalise(text)))
 
 
 def _near(words: tuple[str, ...]) -> set[tuple[str, ...]]:
