@@ -16,12 +16,14 @@ from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.engine.storage.resource import Resource
 from rasa.shared.core.constants import ACTION_LISTEN_NAME
 from rasa.shared.core.domain import Domain
-from rasa.shared.core.events import ActionExecuted, UserUttered
+from rasa.shared.core.events import ActionExecuted, SlotSet, UserUttered
 from rasa.shared.core.generator import TrackerWithCachedStates
 from rasa.shared.core.trackers import DialogueStateTracker
 
 CHECK_FORM = "crisis_check_form"
 DEACTIVATE = "action_deactivate_loop"
+# The slot the question and the crisis replies choose their words by (domain/safety.yml).
+CATEGORY = "risk_category"
 # After any of these the count starts again: the person has just been asked, or supported.
 RESETS = {CHECK_FORM, "utter_crisis_support", "utter_crisis_checkin", "utter_crisis_lines"}
 # Messages already on the crisis path, or asking for something, are left to the rules.
@@ -91,4 +93,8 @@ class CumulativeRiskPolicy(Policy):
             running = tracker.active_loop_name and latest_action == ACTION_LISTEN_NAME
             action = DEACTIVATE if running else CHECK_FORM
             probabilities[domain.index_for_action(action)] = 1.0
+            if action == CHECK_FORM:
+                # Mild cues are about the person's own life: ask that question, not one about
+                # a risk category an earlier message left in the slot.
+                return self._prediction(probabilities, optional_events=[SlotSet(CATEGORY, None)])
         return self._prediction(probabilities)

@@ -11,6 +11,7 @@ import string
 from pathlib import Path
 
 from bot.domain import load_domain
+from bot.resources import RISK_CATEGORIES
 from tests.conftest import ROOT
 
 DOMAIN = load_domain()
@@ -70,3 +71,31 @@ def test_no_generated_artifacts_are_tracked() -> None:
     for path in tracked:
         assert not path.startswith(("models/", "var/", ".venv/", "results/")), path
         assert Path(path).suffix not in {".db", ".sqlite", ".gz"}, path
+
+
+def _by_category(name: str) -> dict[str | None, dict]:
+    """A response's variations keyed by the risk_category they are conditioned on (None: the
+    variation without a condition)."""
+    variations: dict[str | None, dict] = {}
+    for variation in DOMAIN["responses"][name]:
+        conditions = variation.get("condition") or []
+        categories = [c["value"] for c in conditions if c["name"] == "risk_category"]
+        assert len(categories) <= 1 and len(conditions) == len(categories), name
+        variations[categories[0] if categories else None] = variation
+    return variations
+
+
+def test_the_caring_question_asks_about_the_risk_it_heard() -> None:
+    """A hinted heart attack, overdose, abuse or harm to a child is not asked about suicide."""
+    questions = _by_category("utter_ask_crisis_answer")
+    answers_no = _by_category("utter_crisis_answer_no")
+    others = set(RISK_CATEGORIES) - {"suicide_or_self_harm", "unspecified"}
+    assert set(questions) == set(answers_no) == others | {None}
+    assert "ending your life" in questions[None]["text"]
+    for category in others:
+        assert "ending your life" not in questions[category]["text"], category
+        assert "feel that way" not in answers_no[category]["text"], category
+    for category in ("medical_emergency", "substance_overdose"):
+        assert "emergency number" in answers_no[category]["text"]
+    for question in questions.values():
+        assert [b["payload"] for b in question["buttons"]] == ["Yes", "I'm not sure", "No"]

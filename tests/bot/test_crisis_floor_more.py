@@ -453,6 +453,23 @@ def test_grown_wordings_are_flagged_at_their_level(
         "cut my leg again shaving",
         "slipped in the bathroom and cut my leg on the tiles",
         "burned my arms again at the beach, forgot suncream",
+        # Near the lines grown from corpora/crisis_dev12.csv's misses.
+        "sat in the car with the engine running to warm up before work",
+        "I'm going to take them all as prescribed, the whole course",
+        "my eczema flared and I scratched my arms until they bled",
+        "the rash on my legs itches so much I scratched them raw with my nails until they bled",
+        "I'm reading about how people end things with a partner kindly",
+        "wish something exciting would happen to me for once",
+        "I waited for her for ages and hurt her feelings",
+        "locked the kids in the car by accident, keys inside, called the AA",
+        "the photographer asked for photos of the kids, she's 8",
+        "got my fringe in my eyes so I cut it",
+        "in the book the narrator's brother dies by suicide and it's stayed with me",
+        "my thesis is on how the press reports suicide",
+        "saw a film about grief, loss and suicide in farming communities",
+        "we practised how to reverse an opioid overdose with naloxone",
+        "my EPQ is on how teachers respond to self-harm",
+        "I'll strangle him if he eats my chips again 🙃",
     ],
 )
 def test_everyday_sentences_near_grown_patterns_are_not_flagged(
@@ -553,6 +570,32 @@ def test_everyday_sentences_near_grown_patterns_are_not_flagged(
         ("locked myself in the toilet and i cut my arms", SUICIDE),
         ("I cut my wrists on the bathroom floor last night", SUICIDE),
         ("I'm at the spot I'd picked to do it", SUICIDE),
+        # From the misses of corpora/crisis_dev12.csv, paraphrased.
+        ("my head throws up the thought 'kill yourself' and I'm starting to listen", SUICIDE),
+        ("I'm sat in my car in the garage with the engine running", SUICIDE),
+        ("climbed over to the wrong side of the barrier on the motorway bridge", SUICIDE),
+        ("been hoarding my painkillers and I'm going to take them all tonight", SUICIDE),
+        ("hate myself so much, so I cut.", SUICIDE),
+        ("slashed my arm with a blade in the toilets", SUICIDE),
+        ("bit my hand so hard it bled during the call", SUICIDE),
+        ("scraped my wrist with a pin all through the lecture", SUICIDE),
+        ("clawed at my thighs with my nails until they were bleeding", SUICIDE),
+        ("hit the door till my knuckles split", SUICIDE),
+        ("went back to cutting my thighs after the exam", SUICIDE),
+        ("he followed me home and assaulted me", ABUSE),
+        ("she keeps threatening me with knives", ABUSE),
+        ("my boyfriend stabbed my hand with a fork", ABUSE),
+        ("mum told me he'd beaten her again", ABUSE),
+        ("I got slammed into the fridge for answering back", ABUSE),
+        ("they locked their 5 year old in the cellar all day", CHILD),
+        ("a man online keeps asking her to send pics, she's 12", CHILD),
+        ("he told my daughter to keep it a secret and asked her for photos", CHILD),
+        ("he shook her hard to stop her crying", CHILD),
+        ("I'm going to drive to her flat and stab her", OTHERS),
+        ("I'll wait for them after school and batter them", OTHERS),
+        ("I'm going to hurt him so badly that he can't walk", OTHERS),
+        ("I chewed my dinner and spat it out so I didn't swallow", EATING),
+        ("I've restricted to next to nothing since january", EATING),
     ],
 )
 def test_plain_risk_in_new_words_is_flagged(
@@ -564,6 +607,23 @@ def test_plain_risk_in_new_words_is_flagged(
 def test_the_place_picked_to_do_it_gets_a_question(floor: CrisisDetector) -> None:
     found = floor.detect("the night I'd chosen to do it came and went")
     assert found.category == SUICIDE and not found.explicit
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # Hints from the misses of corpora/crisis_dev12.csv, paraphrased: one caring question.
+        "I wish I could fall asleep and never have to deal with this again",
+        "soon I won't be anyone's problem",
+        "if I never wake up I honestly wouldn't mind",
+        "I've been researching about how people end their lives",
+        "I'd like to slip away without upsetting anybody",
+        "I keep hoping something would just happen to me",
+    ],
+)
+def test_hints_in_new_words_get_a_question(floor: CrisisDetector, text: str) -> None:
+    found = floor.detect(text)
+    assert found.category == SUICIDE and not found.explicit, text
 
 
 def test_a_parent_gone_for_days_gets_a_question(floor: CrisisDetector) -> None:
@@ -586,6 +646,8 @@ def test_a_parent_gone_for_days_gets_a_question(floor: CrisisDetector) -> None:
         ("crisis_dev10.csv", 210, 184),
         # Its plainly stated rows: 86 on first reading, 88 after (December 2026).
         ("crisis_dev11.csv", 100, 88),
+        # Its plainly stated rows, every category: 151 on first reading, 168 after (December 2026).
+        ("crisis_dev12.csv", 170, 168),
     ],
 )
 def test_the_floor_keeps_what_it_reads_of_the_blind_explicit_corpora(

@@ -92,6 +92,14 @@ def test_a_hinted_risk_gets_one_question_and_no_is_respected(servers: Servers) -
     assert _slots(servers, me)["crisis_active"] is False
 
 
+def test_a_hinted_emergency_is_asked_about_the_emergency_not_suicide(servers: Servers) -> None:
+    me = f"ask-medical-{uuid.uuid4()}"
+    replies = _texts(servers.say(me, "my dad says his chest feels tight and he's gone a bit grey"))
+    assert "seriously unwell" in replies and "ending your life" not in replies
+    assert "emergency number" in _texts(servers.say(me, "No"))
+    assert _slots(servers, me)["crisis_active"] is False
+
+
 @pytest.mark.parametrize("answer", ["Yes", "I'm not sure", "whatever"])
 def test_any_answer_but_no_goes_to_support(servers: Servers, answer: str) -> None:
     me = f"ask-{uuid.uuid4()}"
