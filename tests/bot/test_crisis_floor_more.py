@@ -619,6 +619,7 @@ def test_the_place_picked_to_do_it_gets_a_question(floor: CrisisDetector) -> Non
         "I've been researching about how people end their lives",
         "I'd like to slip away without upsetting anybody",
         "I keep hoping something would just happen to me",
+        "i am doing it now. wanted to say goodbye to someone first",
     ],
 )
 def test_hints_in_new_words_get_a_question(floor: CrisisDetector, text: str) -> None:
