@@ -596,6 +596,9 @@ def test_everyday_sentences_near_grown_patterns_are_not_flagged(
         ("I'm going to hurt him so badly that he can't walk", OTHERS),
         ("I chewed my dinner and spat it out so I didn't swallow", EATING),
         ("I've restricted to next to nothing since january", EATING),
+        # The eczema idiom never spans a disclosure said beside it.
+        ("scratching so much i want to kill myself with this eczema", SUICIDE),
+        ("scratched till it bled, want to die, eczema", SUICIDE),
     ],
 )
 def test_plain_risk_in_new_words_is_flagged(
