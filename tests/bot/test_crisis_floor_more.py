@@ -470,6 +470,26 @@ def test_grown_wordings_are_flagged_at_their_level(
         "we practised how to reverse an opioid overdose with naloxone",
         "my EPQ is on how teachers respond to self-harm",
         "I'll strangle him if he eats my chips again 🙃",
+        # Near the lines grown from corpora/crisis_dev13.csv's misses.
+        "I carved the turkey into slices for everyone",
+        "I held my hand under the cold tap until it stopped stinging after I touched the hob",
+        "just finished cutting my hair myself and it looks awful",
+        "scratched the car with my keys by accident, gutted",
+        "banging my head against the wall until I understand this maths",
+        "that ending choked me up",
+        "I told him no three times and he still didn't listen about the washing up",
+        "the kids haven't been fed yet, tea's at six",
+        "she sleeps in her bed and touches her teddy",
+        "I'm going to run over the plan with the team tomorrow",
+        "got stabbed by the villain like 20 times in that game",
+        "we did cpr training at school",
+        "he was foaming at the mouth about the parking fine",
+        "took a couple of laxatives for constipation like the doctor said",
+        "I'm having one apple a day to keep the doctor away",
+        "I love walking into the sea in the morning and coming back freezing",
+        "I want to dye so bad, my roots are showing",
+        "took the blade and cut my hair short myself",
+        "smashing the gym session, head in the game",
     ],
 )
 def test_everyday_sentences_near_grown_patterns_are_not_flagged(
@@ -599,6 +619,42 @@ def test_everyday_sentences_near_grown_patterns_are_not_flagged(
         # The eczema idiom never spans a disclosure said beside it.
         ("scratching so much i want to kill myself with this eczema", SUICIDE),
         ("scratched till it bled, want to die, eczema", SUICIDE),
+        # From corpora/crisis_dev13.csv (misses and catches by the sentence model alone),
+        # paraphrased.
+        ("scratched the word LOSER into my arm last night", SUICIDE),
+        ("pressed my palm on the hob until it blistered because I deserved it", SUICIDE),
+        ("burnt my wrist with the car cigarette lighter on the way home", SUICIDE),
+        ("only just finished cutting my arm and it won't stop", SUICIDE),
+        ("I keep slicing my forearms at night", SUICIDE),
+        ("scraped my arm with a key until it bled in the loo at work", SUICIDE),
+        ("hit my legs with a hairbrush over and over until there were bruises", SUICIDE),
+        ("slammed my head into the door until i saw stars", SUICIDE),
+        ("this time i'll cut deep enough to die", SUICIDE),
+        ("planning to jump off the top of the multi storey on sunday", SUICIDE),
+        ("when I fail I take the razor and cut my thigh", SUICIDE),
+        ("wanna dye rn", SUICIDE),
+        ("my ex choked me until I nearly passed out", ABUSE),
+        ("I said no so many times and he didn't stop", ABUSE),
+        ("he slammed me against the radiator last night", ABUSE),
+        ("the girl over the road hasn't been fed properly for days", CHILD),
+        ("my little cousin has cigarette burns on her hand", CHILD),
+        ("he makes her sleep in his bed and touches her when mum is out", CHILD),
+        ("he had marks on his back like from a belt", CHILD),
+        ("i keep wanting to go round and start smashing his head in", OTHERS),
+        ("i'm going to run him over when he leaves the pub", OTHERS),
+        ("I was scared I'd hold a pillow over her face to stop the screaming", OTHERS),
+        ("gonna stab jake at lunch tomorrow", OTHERS),
+        ("she collapsed and I can't find a pulse", MEDICAL),
+        ("my dad's on the floor and we're giving him cpr", MEDICAL),
+        ("grandad's mouth is sagging on one side and he can't talk properly", MEDICAL),
+        ("my brother is fitting with foam coming out of his mouth", MEDICAL),
+        ("there's blood pouring out of her arm, it won't stop", MEDICAL),
+        ("took 20 laxatives after dinner", EATING),
+        ("I ate once every three days last month", EATING),
+        ("only drinking water for twelve days now", EATING),
+        ("living on like one rice cake a day", EATING),
+        ("I stick my fingers into my throat after every meal", EATING),
+        ("took way more than the box says of my sleeping tablets", OVERDOSE),
     ],
 )
 def test_plain_risk_in_new_words_is_flagged(
@@ -623,6 +679,10 @@ def test_the_place_picked_to_do_it_gets_a_question(floor: CrisisDetector) -> Non
         "I'd like to slip away without upsetting anybody",
         "I keep hoping something would just happen to me",
         "i am doing it now. wanted to say goodbye to someone first",
+        # Hints from the misses of corpora/crisis_dev13.csv, paraphrased.
+        "which is the tallest car park round this town",
+        "I asked how many of them it takes to stop a person's heart",
+        "some nights I think about wading into the river and not coming back",
     ],
 )
 def test_hints_in_new_words_get_a_question(floor: CrisisDetector, text: str) -> None:
@@ -652,6 +712,8 @@ def test_a_parent_gone_for_days_gets_a_question(floor: CrisisDetector) -> None:
         ("crisis_dev11.csv", 100, 88),
         # Its plainly stated rows, every category: 151 on first reading, 168 after (December 2026).
         ("crisis_dev12.csv", 170, 168),
+        # Its plainly stated rows, every category: 174 on first reading, 211 after (December 2026).
+        ("crisis_dev13.csv", 218, 211),
     ],
 )
 def test_the_floor_keeps_what_it_reads_of_the_blind_explicit_corpora(
