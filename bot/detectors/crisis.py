@@ -22,6 +22,7 @@ CATEGORY_PRIORITY = (
 INDIRECT = "indirect"
 
 HARM_TO_OTHERS = "harm_to_others"
+SUICIDE_OR_SELF_HARM = "suicide_or_self_harm"
 # Counter families (crisis.yml): laughter or "not really" makes a threat to a person banter; a
 # past time with present wellbeing, and nothing returning, makes a risk a resolved story.
 JEST, EARNEST = "jest", "earnest"

@@ -25,7 +25,7 @@ from rasa.shared.nlu.constants import (
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
-from bot.detectors.crisis import CrisisDetector
+from bot.detectors.crisis import SUICIDE_OR_SELF_HARM, CrisisDetector
 from bot.detectors.crisis_model import NONE as NONE_LABEL
 from bot.detectors.crisis_model import UNSPECIFIED as UNSPECIFIED_RISK
 from bot.detectors.crisis_model import Assessment, SentenceCrisisModel, paragraph_examples
@@ -83,6 +83,16 @@ SENTENCE_MIN_SCORE = 0.7
 # That choice was made with the held-out corpus in view, as the closing notes of issue 3 say.
 LONG_MESSAGE_SENTENCES = 8
 LONG_MESSAGE_MIN_SCORE = 0.8
+# A long message the model reads as a risk other than suicide or self-harm needs 0.9. Long
+# everyday posts talk about food, rows, anger, drink and children, and the model reads those as
+# eating, abuse, harm, overdose or child risk; the plainly stated forms of those risks are the
+# floor's to catch. Over corpora/crisis_dev.csv … crisis_dev13.csv (floor of December 2026, model
+# trained outside Rasa on the same data) this took everyday flags from 246 to 231 of 2610, with
+# explicit 2367 of 2380 and indirect 1013 of 1083 both unchanged. At 0.95 it lost two long
+# plainly stated posts (scored 0.91), so 0.9 it is; suicide, self-harm and an unsure category
+# keep 0.8, since hinted suicide in a long post is what the model is there for.
+LONG_MESSAGE_OTHER_RISK_MIN_SCORE = 0.9
+LOW_SCORE_CATEGORIES = {SUICIDE_OR_SELF_HARM, UNSPECIFIED_RISK}
 EXPLICIT, AMBIGUOUS = "explicit", "ambiguous"
 
 # Intents the classifier may give a self-critical message by mistake (sadness, small talk, not
@@ -123,9 +133,13 @@ def _sentence_corpora(config: dict[str, Any]) -> list[Path]:
 
 
 def model_raises_flag(assessment: Assessment) -> bool:
-    """Whether the sentence model's score is high enough, for a message of this length."""
-    long_message = assessment.sentences > LONG_MESSAGE_SENTENCES
-    return assessment.score >= (LONG_MESSAGE_MIN_SCORE if long_message else SENTENCE_MIN_SCORE)
+    """Whether the sentence model's score is high enough, for a message of this length and the
+    risk it was read as."""
+    if assessment.sentences <= LONG_MESSAGE_SENTENCES:
+        return assessment.score >= SENTENCE_MIN_SCORE
+    if assessment.category in LOW_SCORE_CATEGORIES:
+        return assessment.score >= LONG_MESSAGE_MIN_SCORE
+    return assessment.score >= LONG_MESSAGE_OTHER_RISK_MIN_SCORE
 
 
 @DefaultV1Recipe.register(

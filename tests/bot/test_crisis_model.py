@@ -21,6 +21,7 @@ from bot.detectors.crisis_model import (
 )
 from bot.nlu.signals import (
     LONG_MESSAGE_MIN_SCORE,
+    LONG_MESSAGE_OTHER_RISK_MIN_SCORE,
     LONG_MESSAGE_SENTENCES,
     SENTENCE_MIN_SCORE,
     SignalDetector,
@@ -121,6 +122,19 @@ def test_a_long_message_needs_a_higher_score() -> None:
     assert not model_raises_flag(Assessment(between, sentences=LONG_MESSAGE_SENTENCES + 1))
     assert model_raises_flag(Assessment(LONG_MESSAGE_MIN_SCORE, sentences=40))
     assert not model_raises_flag(Assessment(SENTENCE_MIN_SCORE - 0.01, sentences=1))
+
+
+def test_a_long_message_read_as_another_risk_needs_a_higher_score_still() -> None:
+    # Long everyday posts about food, rows and drink are read as eating, abuse or overdose risk;
+    # hinted suicide in a long post, or an unsure category, keeps the long-message score.
+    long_ = LONG_MESSAGE_SENTENCES + 1
+    between = (LONG_MESSAGE_MIN_SCORE + LONG_MESSAGE_OTHER_RISK_MIN_SCORE) / 2
+    assert model_raises_flag(Assessment(between, "suicide_or_self_harm", long_))
+    assert model_raises_flag(Assessment(between, "unspecified", long_))
+    for other in ("eating_disorder_behaviour", "abuse_or_violence", "substance_overdose"):
+        assert not model_raises_flag(Assessment(between, other, long_))
+        assert model_raises_flag(Assessment(LONG_MESSAGE_OTHER_RISK_MIN_SCORE, other, long_))
+        assert model_raises_flag(Assessment(between, other, LONG_MESSAGE_SENTENCES))
 
 
 def test_an_unsure_category_is_unspecified() -> None:

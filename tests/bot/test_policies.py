@@ -50,8 +50,10 @@ def test_the_third_cue_message_asks_the_question_about_their_own_life(
     policy: CumulativeRiskPolicy, domain: Domain
 ) -> None:
     # An earlier message named a medical emergency; the slot still holds it.
-    events: list[Event] = [ActionExecuted(ACTION_LISTEN_NAME), SlotSet("risk_category",
-                                                                       "medical_emergency")]
+    events: list[Event] = [
+        ActionExecuted(ACTION_LISTEN_NAME),
+        SlotSet("risk_category", "medical_emergency"),
+    ]
     for cue in ("hopelessness", "isolation", "burdensomeness"):
         events += _turn([cue])
     prediction = _predict(policy, domain, events)
