@@ -238,6 +238,13 @@ def test_banter_resolved_stories_and_study_are_not_flagged(
             "I came here for work three years ago and my mum is so proud of me, but I want to die",
             SUICIDE,
         ),
+        # ... nor is a relative's recovery told beside the person's own harm (December 2026: a
+        # third-person "he's doing fine now" was tried as a sign of a resolved story and dropped).
+        (
+            "My brother self-harmed when he was at school and he's doing fine now. "
+            "I've been cutting my arms for a month",
+            SUICIDE,
+        ),
         # A denial or topic talk beside a disclosure hides only itself.
         ("I'm not suicidal, I just want to go to sleep and never wake up", SUICIDE),
         ("not suicidal or anything but I cut myself again last night", SUICIDE),
@@ -490,6 +497,19 @@ def test_grown_wordings_are_flagged_at_their_level(
         "I want to dye so bad, my roots are showing",
         "took the blade and cut my hair short myself",
         "smashing the gym session, head in the game",
+        # Near the lines grown from corpora/crisis_dev14.csv's misses and false flags.
+        "we went climbing over the railings and jumping into the river at the lido as kids",
+        "I drove the car off the ferry at Calais and nearly forgot which side to drive on",
+        "my shoelace knot came loose and I fell over in front of everyone",
+        "burnt the back of my hand with the iron doing his shirts",
+        "I hit my head on the shelf, not on purpose obviously",
+        "slammed my fingers in the car door by accident, so clumsy",
+        "is it quick for me to get a taxi from the station?",
+        "I just wanted to say goodbye to someone I loved at the funeral",
+        "cancelled the meeting and I'm tying up loose ends before my holiday",
+        "I take my vitamin D every day instead of once a week now",
+        "I'd rather die than sing in public",
+        "my history essay on the Jonestown mass suicide is due",
     ],
 )
 def test_everyday_sentences_near_grown_patterns_are_not_flagged(
@@ -655,6 +675,19 @@ def test_everyday_sentences_near_grown_patterns_are_not_flagged(
         ("living on like one rice cake a day", EATING),
         ("I stick my fingers into my throat after every meal", EATING),
         ("took way more than the box says of my sleeping tablets", OVERDOSE),
+        # From the misses of corpora/crisis_dev14.csv, paraphrased.
+        ("I keep picturing climbing over the railings and letting go", SUICIDE),
+        ("on friday I'm driving my car off the edge of the cliff", SUICIDE),
+        ("stepping in front of the 6.15 train in the morning", SUICIDE),
+        ("last week I kicked the stool away but the rope snapped", SUICIDE),
+        ("burnt the inside of my wrist with a lighter till it blistered", SUICIDE),
+        ("punched the garage wall over and over till my knuckles bled", SUICIDE),
+        ("I trapped my fingers in the drawer on purpose", SUICIDE),
+        ("slashed my thigh with a piece of broken glass", SUICIDE),
+        ("from the eighth floor, might I survive it?", SUICIDE),
+        ("if it's the tracks would it be painless for me", SUICIDE),
+        ("took 3 whole packets of paracetamol an hour ago", OVERDOSE),
+        ("I've been taking my methotrexate daily instead of once a week", OVERDOSE),
     ],
 )
 def test_plain_risk_in_new_words_is_flagged(
@@ -683,6 +716,11 @@ def test_the_place_picked_to_do_it_gets_a_question(floor: CrisisDetector) -> Non
         "which is the tallest car park round this town",
         "I asked how many of them it takes to stop a person's heart",
         "some nights I think about wading into the river and not coming back",
+        # Hints from the misses of corpora/crisis_dev14.csv, paraphrased.
+        "which is the highest car park where you can still get out onto the roof",
+        "I wanted to say goodbye to someone, that's all",
+        "cancelled my phone and all my direct debits, tying up loose ends",
+        "is it true a fall from the top of those cliffs is always fatal",
     ],
 )
 def test_hints_in_new_words_get_a_question(floor: CrisisDetector, text: str) -> None:
@@ -714,6 +752,8 @@ def test_a_parent_gone_for_days_gets_a_question(floor: CrisisDetector) -> None:
         ("crisis_dev12.csv", 170, 168),
         # Its plainly stated rows, every category: 174 on first reading, 211 after (December 2026).
         ("crisis_dev13.csv", 218, 211),
+        # Plain risk avoiding the obvious words: 119 on first reading, 133 after (December 2026).
+        ("crisis_dev14.csv", 170, 133),
     ],
 )
 def test_the_floor_keeps_what_it_reads_of_the_blind_explicit_corpora(
