@@ -92,7 +92,7 @@ LONG_MESSAGE_MIN_SCORE = 0.8
 # plainly stated posts (scored 0.91), so 0.9 it is; suicide, self-harm and an unsure category
 # keep 0.8, since hinted suicide in a long post is what the model is there for.
 LONG_MESSAGE_OTHER_RISK_MIN_SCORE = 0.9
-LOW_SCORE_CATEGORIES = {SUICIDE_OR_SELF_HARM, UNSPECIFIED_RISK}
+LOW_SCORE_CATEGORIES = frozenset({SUICIDE_OR_SELF_HARM, UNSPECIFIED_RISK})
 EXPLICIT, AMBIGUOUS = "explicit", "ambiguous"
 
 # Intents the classifier may give a self-critical message by mistake (sadness, small talk, not
