@@ -552,6 +552,9 @@ def test_grown_wordings_are_flagged_at_their_level(
         "I stopped drinking fizzy drinks because the sugar was making me tired",
         "did a few laps of the pool and my heart was racing",
         "my daughter fell over at the park and has a bruise, she says it was the slide",
+        "hoping the flight goes down in price before Friday",
+        "everything is ready for the party, doing it tonight, don't try to stop me making punch",
+        "I walk to the harbour bridge three times a week to look at it at sunset",
     ],
 )
 def test_everyday_sentences_near_grown_patterns_are_not_flagged(
@@ -802,6 +805,11 @@ def test_the_place_picked_to_do_it_gets_a_question(floor: CrisisDetector) -> Non
         "my mum will be better once I'm out of the picture",
         "if the bus hit me I'd be relieved honestly",
         "if i don't message again it's not your fault",
+        "some days I hope the flight goes down while I'm on it",
+        "all sorted. going through with it tomorrow. nobody talk me out of it",
+        "which car parks have no railings on the top floor",
+        "there's a quarry near us, I've been a few times to look at the drop",
+        "tired. not sleepy tired, the other sort",
     ],
 )
 def test_hints_in_new_words_get_a_question(floor: CrisisDetector, text: str) -> None:
@@ -835,9 +843,9 @@ def test_a_parent_gone_for_days_gets_a_question(floor: CrisisDetector) -> None:
         ("crisis_dev13.csv", 218, 211),
         # Plain risk avoiding the obvious words: 119 on first reading, 133 after (December 2026).
         ("crisis_dev14.csv", 170, 133),
-        # Plain risk and method questions in many voices: 93 on first reading, 134 after
+        # Plain risk and method questions in many voices: 93 on first reading, 137 after
         # (December 2026).
-        ("crisis_dev15.csv", 150, 134),
+        ("crisis_dev15.csv", 150, 137),
     ],
 )
 def test_the_floor_keeps_what_it_reads_of_the_blind_explicit_corpora(
