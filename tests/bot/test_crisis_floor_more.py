@@ -555,6 +555,7 @@ def test_grown_wordings_are_flagged_at_their_level(
         "hoping the flight goes down in price before Friday",
         "everything is ready for the party, doing it tonight, don't try to stop me making punch",
         "I walk to the harbour bridge three times a week to look at it at sunset",
+        "I did it, I passed! won't say how many attempts it took",
     ],
 )
 def test_everyday_sentences_near_grown_patterns_are_not_flagged(
@@ -810,6 +811,8 @@ def test_the_place_picked_to_do_it_gets_a_question(floor: CrisisDetector) -> Non
         "which car parks have no railings on the top floor",
         "there's a quarry near us, I've been a few times to look at the drop",
         "tired. not sleepy tired, the other sort",
+        # A hinted attempt in crisis_dev4.csv the model reads at 0.83, paraphrased.
+        "last night I attempted it, I'd rather not say how.",
     ],
 )
 def test_hints_in_new_words_get_a_question(floor: CrisisDetector, text: str) -> None:
