@@ -556,6 +556,10 @@ def test_grown_wordings_are_flagged_at_their_level(
         "everything is ready for the party, doing it tonight, don't try to stop me making punch",
         "I walk to the harbour bridge three times a week to look at it at sunset",
         "I did it, I passed! won't say how many attempts it took",
+        "paid the bills so nobody is left with anything after we move out",
+        "I hid my brother's present so he doesn't get it too early",
+        "asked my neighbour to take the dog for good long walks",
+        "growing up with a dad who shouted made me a perfectionist",
     ],
 )
 def test_everyday_sentences_near_grown_patterns_are_not_flagged(
@@ -761,6 +765,8 @@ def test_everyday_sentences_near_grown_patterns_are_not_flagged(
         ("I'm parked outside his flat with a knife, I'll make him pay", OTHERS),
         ("I stopped drinking fluids because the scales keep going up", EATING),
         ("got my intake down to 400 a day", EATING),
+        ("I hide my sister in the cupboard so she doesn't get hit when he's drunk", CHILD),
+        ("I'm 15 and they're marrying me off to a man twice my age", CHILD),
     ],
 )
 def test_plain_risk_in_new_words_is_flagged(
@@ -813,6 +819,10 @@ def test_the_place_picked_to_do_it_gets_a_question(floor: CrisisDetector) -> Non
         "tired. not sleepy tired, the other sort",
         # A hinted attempt in crisis_dev4.csv the model reads at 0.83, paraphrased.
         "last night I attempted it, I'd rather not say how.",
+        # Caught before only by the "secrets?" typo, paraphrased.
+        "all I want is to be with my mum again, wherever she is",
+        "cancelled my contracts so no one gets stuck with anything afterwards.",
+        "I've asked my sister to keep the cat for good, so that's sorted",
     ],
 )
 def test_hints_in_new_words_get_a_question(floor: CrisisDetector, text: str) -> None:
