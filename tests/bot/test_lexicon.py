@@ -92,14 +92,19 @@ def test_an_unknown_name_is_refused(nlp, tmp_path: Path) -> None:  # type: ignor
         load_lexicon(_write(tmp_path, "patterns:\n  k:\n    - i NOPE\n"), nlp)
 
 
+def _pattern_lines(data: dict) -> list[str]:
+    """Every pattern and counter-pattern line of a loaded lexicon file."""
+    return [
+        line for group in ("patterns", "counter_patterns")
+        for lines in (data.get(group) or {}).values() for line in lines
+    ]  # fmt: skip
+
+
 @pytest.mark.parametrize("path", LEXICONS, ids=[p.name for p in LEXICONS])
 def test_every_set_and_phrase_is_used(path: Path) -> None:
     # Dead vocabulary misleads reviewers into thinking a word is matched.
     data = yaml.safe_load(path.read_text())
-    lines = " ".join(
-        line for group in ("patterns", "counter_patterns")
-        for lines in (data.get(group) or {}).values() for line in lines
-    )  # fmt: skip
+    lines = " ".join(_pattern_lines(data))
     for name in [*data.get("sets", {}), *data.get("phrases", {})]:
         in_patterns = re.search(rf"(?<![A-Z_]){name}(?![A-Z_])", lines)
         in_code = f'"{name}"' in DETECTOR_CODE
@@ -120,11 +125,7 @@ OPTIONAL_CRISIS_WORDS = {"own"}
 
 def test_a_bare_optional_word_in_the_crisis_lexicon_is_meant() -> None:
     data = yaml.safe_load((ROOT / "data" / "lexicons" / "crisis.yml").read_text())
-    lines = [
-        line for group in ("patterns", "counter_patterns")
-        for lines in (data.get(group) or {}).values() for line in lines
-    ]  # fmt: skip
-    optional = {w for line in lines for w in re.findall(r"(?<![\w)_*])([a-z']+)\?", line)}
+    optional = {w for line in _pattern_lines(data) for w in re.findall(r"(?<![\w)_*])([a-z']+)\?", line)}
     assert optional <= OPTIONAL_CRISIS_WORDS, sorted(optional - OPTIONAL_CRISIS_WORDS)
 
 
