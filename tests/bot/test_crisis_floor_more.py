@@ -560,6 +560,16 @@ def test_grown_wordings_are_flagged_at_their_level(
         "I hid my brother's present so he doesn't get it too early",
         "asked my neighbour to take the dog for good long walks",
         "growing up with a dad who shouted made me a perfectionist",
+        # Near the lines grown from corpora/crisis_dev16.csv's misses and false flags.
+        "my mum always asks where I'm going when I pick up my keys",
+        "I don't know where I'm going with this post, sorry",
+        "I don't want to wake up at seventy regretting that I never tried",
+        "that call followed me home and I couldn't sleep",
+        "I worry she'll regret it when she's older",
+        "the climbing rope is in the car, I keep looking at it, can't wait for tomorrow",
+        "we're going to walk into the sea tomorrow for the charity dip",
+        "that bus is the one I go in front of the queue for every morning",
+        "we took them the whole box of biscuits for the staff room",
     ],
 )
 def test_everyday_sentences_near_grown_patterns_are_not_flagged(
@@ -767,6 +777,11 @@ def test_everyday_sentences_near_grown_patterns_are_not_flagged(
         ("got my intake down to 400 a day", EATING),
         ("I hide my sister in the cupboard so she doesn't get hit when he's drunk", CHILD),
         ("I'm 15 and they're marrying me off to a man twice my age", CHILD),
+        # From the misses of corpora/crisis_dev16.csv, paraphrased.
+        ("the noose is under my bed and I keep staring at it. tonight", SUICIDE),
+        ("i'm going to walk into the river tonight", SUICIDE),
+        ("standing on the platform, the next train is the one I'll step in front of", SUICIDE),
+        ("I took them already. the whole packet. getting drowsy", OVERDOSE),
     ],
 )
 def test_plain_risk_in_new_words_is_flagged(
@@ -823,6 +838,11 @@ def test_the_place_picked_to_do_it_gets_a_question(floor: CrisisDetector) -> Non
         "all I want is to be with my mum again, wherever she is",
         "cancelled my contracts so no one gets stuck with anything afterwards.",
         "I've asked my sister to keep the cat for good, so that's sorted",
+        # A hint from the misses of corpora/crisis_dev16.csv, paraphrased.
+        "honestly done. with everything. with being alive.",
+        # The "where I'm going" line, narrowed to what is not needed there (December 2026).
+        "gave my brother my console, I won't need it where I'm going",
+        "where I'm going I won't need any of this",
     ],
 )
 def test_hints_in_new_words_get_a_question(floor: CrisisDetector, text: str) -> None:
@@ -859,6 +879,9 @@ def test_a_parent_gone_for_days_gets_a_question(floor: CrisisDetector) -> None:
         # Plain risk and method questions in many voices: 93 on first reading, 137 after
         # (December 2026).
         ("crisis_dev15.csv", 150, 137),
+        # Active suicidal ideation, plans and attempts: 76 on first reading, 80 after (December
+        # 2026); the sentence model catches the other 28.
+        ("crisis_dev16.csv", 108, 80),
     ],
 )
 def test_the_floor_keeps_what_it_reads_of_the_blind_explicit_corpora(
