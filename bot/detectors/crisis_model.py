@@ -5,6 +5,11 @@ risky sentence in a long paragraph about exams barely moves it. This model reads
 a message on its own and keeps the riskiest. It tells the risk categories apart (and "none"), so
 a risk only it noticed can still be named and get the right crisis lines. Its verdict alone is
 never taken as plainly stated risk: it leads to the confirming question.
+
+Beside it, a second model reads the whole message at once and says how risky it is as a whole.
+In a long everyday post, one sentence out of many can score high by chance ("I keep thinking
+maybe I'm not cut out for pharmacy"); the whole-message reading is what tells that post from a
+long post in which the one risky sentence is meant (bot/nlu/signals.py decides how it is used).
 """
 
 from __future__ import annotations
@@ -31,6 +36,8 @@ WINDOW_WORDS = 24
 WINDOW_STRIDE = 12
 # Inverse regularisation strength of the logistic regression (chosen on corpora/crisis_dev*.csv).
 C = 8.0
+# The same for the whole-message model (one trial, 4.0, not tuned further).
+MESSAGE_C = 4.0
 
 
 _WORD = re.compile(r"[\w']+")
@@ -90,17 +97,29 @@ class Assessment:
     score: float = 0.0
     category: str = UNSPECIFIED
     sentences: int = 0
+    # The whole message's risk as the message model reads it; 1.0 when there is no such model,
+    # so that nothing is ever let off for want of it.
+    context: float = 1.0
 
 
 class SentenceCrisisModel:
     """Risk categories and "none" over character, word and lemma n-grams, scored per sentence."""
 
-    def __init__(self, pipeline: Pipeline | None = None) -> None:
+    def __init__(
+        self, pipeline: Pipeline | None = None, message_pipeline: Pipeline | None = None
+    ) -> None:
         self.pipeline = pipeline
+        self.message_pipeline = message_pipeline
 
     @classmethod
-    def train(cls, labelled: Iterable[tuple[str, str]], seed: int = 7) -> SentenceCrisisModel:
-        """Fit on (text, label) pairs; label is a risk category or "none"; classes weigh alike."""
+    def train(
+        cls,
+        labelled: Iterable[tuple[str, str]],
+        messages: Iterable[tuple[str, bool]] = (),
+        seed: int = 7,
+    ) -> SentenceCrisisModel:
+        """Fit on (text, label) pairs; label is a risk category or "none"; classes weigh alike.
+        Whole messages marked risky or not, when given, train the message model beside it."""
         texts, labels = [], []
         for text, label in labelled:
             texts.append(text)
@@ -127,7 +146,7 @@ class SentenceCrisisModel:
             ]
         )  # fmt: skip
         pipeline.fit(texts, labels)
-        return cls(pipeline)
+        return cls(pipeline, _train_message_model(list(messages), seed))
 
     def assess(self, text: str) -> Assessment:
         """The riskiest part of the message, and its category when the model is sure of it."""
@@ -146,12 +165,55 @@ class SentenceCrisisModel:
                 category, share = name, probability / score
         if share < MIN_CATEGORY_SHARE:
             category = UNSPECIFIED
-        return Assessment(score, category, len(said))
+        return Assessment(score, category, len(said), self._context(text))
+
+    def _context(self, text: str) -> float:
+        """How risky the whole message reads, or 1.0 without a message model (models trained
+        before it existed have no such attribute)."""
+        message_pipeline = getattr(self, "message_pipeline", None)
+        if message_pipeline is None:
+            return 1.0
+        classes = list(message_pipeline.classes_)
+        return float(message_pipeline.predict_proba([text])[0][classes.index(True)])
+
+
+def _train_message_model(messages: list[tuple[str, bool]], seed: int) -> Pipeline | None:
+    """Risky or not over whole messages: character n-grams and words, no lemmas (a message is
+    read for its drift, not its one phrase). None when there are not both kinds to learn from."""
+    if len({risky for _, risky in messages}) < 2:
+        return None
+    features = FeatureUnion(
+        [
+            ("chars", TfidfVectorizer(analyzer="char_wb", ngram_range=(2, 5), min_df=2,
+                                      sublinear_tf=True, preprocessor=normalise)),
+            ("words", TfidfVectorizer(analyzer="word", ngram_range=(1, 2), min_df=1,
+                                      sublinear_tf=True, preprocessor=normalise,
+                                      token_pattern=r"[\w']+")),
+        ]
+    )  # fmt: skip
+    pipeline = Pipeline(
+        [
+            ("features", features),
+            ("model", LogisticRegression(C=MESSAGE_C, class_weight="balanced", max_iter=3000,
+                                         random_state=seed)),
+        ]
+    )  # fmt: skip
+    texts = [text for text, _ in messages]
+    pipeline.fit(texts, [risky for _, risky in messages])
+    return pipeline
 
 
 def _trigrams(text: str) -> set[tuple[str, ...]]:
     tokens = normalise(text).split()
     return {tuple(tokens[i : i + 3]) for i in range(max(len(tokens) - 2, 1))}
+
+
+def paragraph_messages(path: Path) -> Iterator[tuple[str, bool]]:
+    """Each long written message whole, and whether it carries a risk (its category is not
+    "none"), for the whole-message model."""
+    with path.open(newline="", encoding="utf-8") as handle:
+        for row in csv.DictReader(handle):
+            yield row["text"], row["category"] != NONE
 
 
 def paragraph_examples(path: Path) -> Iterator[tuple[str, str]]:

@@ -16,10 +16,12 @@ from bot.detectors.crisis_model import (
     SentenceCrisisModel,
     lemmas,
     paragraph_examples,
+    paragraph_messages,
     readings,
     sentences,
 )
 from bot.nlu.signals import (
+    LONG_MESSAGE_MIN_CONTEXT,
     LONG_MESSAGE_MIN_SCORE,
     LONG_MESSAGE_OTHER_RISK_MIN_SCORE,
     LONG_MESSAGE_SENTENCES,
@@ -135,6 +137,34 @@ def test_a_long_message_read_as_another_risk_needs_a_higher_score_still() -> Non
         assert not model_raises_flag(Assessment(between, other, long_))
         assert model_raises_flag(Assessment(LONG_MESSAGE_OTHER_RISK_MIN_SCORE, other, long_))
         assert model_raises_flag(Assessment(between, other, LONG_MESSAGE_SENTENCES))
+
+
+def test_a_long_message_that_reads_as_everyday_as_a_whole_is_not_flagged() -> None:
+    # One high sentence among many in a post the whole-message model reads as everyday.
+    long_ = LONG_MESSAGE_SENTENCES + 1
+    below = LONG_MESSAGE_MIN_CONTEXT - 0.01
+    assert not model_raises_flag(Assessment(0.99, "suicide_or_self_harm", long_, below))
+    assert model_raises_flag(
+        Assessment(0.99, "suicide_or_self_harm", long_, LONG_MESSAGE_MIN_CONTEXT)
+    )
+    # Short messages keep their sentence score alone; without a message model, nothing changes.
+    assert model_raises_flag(Assessment(0.99, "suicide_or_self_harm", LONG_MESSAGE_SENTENCES, 0.0))
+    assert model_raises_flag(Assessment(LONG_MESSAGE_MIN_SCORE, sentences=long_))
+
+
+def test_the_message_model_reads_the_whole_message(model: SentenceCrisisModel) -> None:
+    everyday = "Work was long. The bus was late. I made pasta. My cat knocked a glass over."
+    risky = "He hits me when he is angry. He hit me again last night. I am scared of him."
+    messages = [(t, True) for t in ABUSE + MEDICAL + [risky]] + [(t, False) for t in NONE]
+    messages.append((everyday, False))
+    pairs = [(t, "abuse_or_violence") for t in ABUSE] + [(t, "none") for t in NONE]
+    trained = SentenceCrisisModel.train(pairs, messages)
+    assert trained.assess(risky).context > trained.assess(everyday).context
+    assert 0.0 <= trained.assess(everyday).context < 0.5 < trained.assess(risky).context
+    # Trained without whole messages (or read by a model pickled before they existed): 1.0.
+    assert model.assess(everyday).context == 1.0
+    del trained.message_pipeline
+    assert trained.assess(everyday).context == 1.0
 
 
 def test_an_unsure_category_is_unspecified() -> None:
@@ -253,6 +283,7 @@ def test_long_messages_teach_the_risky_sentence_and_the_talk_around_it(tmp_path:
         ],
     )
     examples = list(paragraph_examples(corpus))
+    assert [risky for _, risky in paragraph_messages(corpus)] == [True, False]
     assert (risky, "eating_disorder_behaviour") in examples
     assert ("My cat is asleep on my notes.", "none") in examples
     assert ("We got slaughtered.", "none") in examples
