@@ -126,25 +126,11 @@ class SentenceCrisisModel:
             labels.append(label)
         if NONE not in labels or len(set(labels)) < 2:
             raise ValueError("the crisis model needs crisis examples and other examples")
-        features = FeatureUnion(
-            [
-                ("chars", TfidfVectorizer(analyzer="char_wb", ngram_range=(2, 5), min_df=2,
-                                          sublinear_tf=True, preprocessor=normalise)),
-                ("words", TfidfVectorizer(analyzer="word", ngram_range=(1, 3), min_df=1,
-                                          sublinear_tf=True, preprocessor=normalise,
-                                          token_pattern=r"[\w']+")),
-                ("lemmas", TfidfVectorizer(analyzer="word", ngram_range=(1, 3), min_df=1,
-                                           sublinear_tf=True, preprocessor=lemmas,
-                                           token_pattern=r"\S+")),
-            ]
-        )  # fmt: skip
-        pipeline = Pipeline(
-            [
-                ("features", features),
-                ("model", LogisticRegression(C=C, class_weight="balanced", max_iter=3000,
-                                             random_state=seed)),
-            ]
-        )  # fmt: skip
+        lemma_grams = TfidfVectorizer(analyzer="word", ngram_range=(1, 3), min_df=1,
+                                      sublinear_tf=True, preprocessor=lemmas,
+                                      token_pattern=r"\S+")  # fmt: skip
+        features = [*_char_and_word_grams(max_words=3), ("lemmas", lemma_grams)]
+        pipeline = _classifier(features, C, seed)
         pipeline.fit(texts, labels)
         return cls(pipeline, _train_message_model(list(messages), seed))
 
@@ -177,27 +163,34 @@ class SentenceCrisisModel:
         return float(message_pipeline.predict_proba([text])[0][classes.index(True)])
 
 
+def _char_and_word_grams(max_words: int) -> list[tuple[str, TfidfVectorizer]]:
+    """Character n-grams within words, and word n-grams up to max_words, of normalised text."""
+    return [
+        ("chars", TfidfVectorizer(analyzer="char_wb", ngram_range=(2, 5), min_df=2,
+                                  sublinear_tf=True, preprocessor=normalise)),
+        ("words", TfidfVectorizer(analyzer="word", ngram_range=(1, max_words), min_df=1,
+                                  sublinear_tf=True, preprocessor=normalise,
+                                  token_pattern=r"[\w']+")),
+    ]  # fmt: skip
+
+
+def _classifier(features: list[tuple[str, TfidfVectorizer]], c: float, seed: int) -> Pipeline:
+    """A logistic regression over the union of the features, classes weighed alike."""
+    return Pipeline(
+        [
+            ("features", FeatureUnion(features)),
+            ("model", LogisticRegression(C=c, class_weight="balanced", max_iter=3000,
+                                         random_state=seed)),
+        ]
+    )  # fmt: skip
+
+
 def _train_message_model(messages: list[tuple[str, bool]], seed: int) -> Pipeline | None:
     """Risky or not over whole messages: character n-grams and words, no lemmas (a message is
     read for its drift, not its one phrase). None when there are not both kinds to learn from."""
     if len({risky for _, risky in messages}) < 2:
         return None
-    features = FeatureUnion(
-        [
-            ("chars", TfidfVectorizer(analyzer="char_wb", ngram_range=(2, 5), min_df=2,
-                                      sublinear_tf=True, preprocessor=normalise)),
-            ("words", TfidfVectorizer(analyzer="word", ngram_range=(1, 2), min_df=1,
-                                      sublinear_tf=True, preprocessor=normalise,
-                                      token_pattern=r"[\w']+")),
-        ]
-    )  # fmt: skip
-    pipeline = Pipeline(
-        [
-            ("features", features),
-            ("model", LogisticRegression(C=MESSAGE_C, class_weight="balanced", max_iter=3000,
-                                         random_state=seed)),
-        ]
-    )  # fmt: skip
+    pipeline = _classifier(_char_and_word_grams(max_words=2), MESSAGE_C, seed)
     texts = [text for text, _ in messages]
     pipeline.fit(texts, [risky for _, risky in messages])
     return pipeline
