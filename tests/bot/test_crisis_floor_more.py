@@ -563,6 +563,8 @@ def test_grown_wordings_are_flagged_at_their_level(
         # Near the lines grown from corpora/crisis_dev16.csv's misses and false flags.
         "my mum always asks where I'm going when I pick up my keys",
         "I don't know where I'm going with this post, sorry",
+        "pack the umbrella, I'll need it where I'm going, Manchester in October",
+        "do I need money where im going? the festival is cashless apparently",
         "I don't want to wake up at seventy regretting that I never tried",
         "that call followed me home and I couldn't sleep",
         "I worry she'll regret it when she's older",
