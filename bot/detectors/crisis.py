@@ -7,10 +7,11 @@ from dataclasses import dataclass
 from bot.detectors.lexicon import FamilyMatcher
 
 # When a message matches several categories, the one whose help is most urgent and most
-# specific is named first.
+# specific is named first. An overdose comes before a medical emergency: both replies send the
+# person to the emergency number first, and an overdose's lines add the overdose services.
 CATEGORY_PRIORITY = (
-    "medical_emergency",
     "substance_overdose",
+    "medical_emergency",
     "suicide_or_self_harm",
     "child_safeguarding",
     "abuse_or_violence",
@@ -27,6 +28,8 @@ SUICIDE_OR_SELF_HARM = "suicide_or_self_harm"
 # past time with present wellbeing, and nothing returning, makes a risk a resolved story.
 JEST, EARNEST = "jest", "earnest"
 HISTORY, RECOVERED, RELAPSE = "history", "recovered", "relapse"
+# Drink or drugs named in the message (crisis.yml's `substance` counter family).
+SUBSTANCE = "substance"
 
 
 def said_in_jest(counters: frozenset[str]) -> bool:
@@ -70,6 +73,9 @@ class CrisisDetector(FamilyMatcher):
                 continue
             found.add(category)
             explicit = explicit or level != INDIRECT
+        if SUBSTANCE in matches.counters and "medical_emergency" in found:
+            # Someone collapsed or not breathing after drink or drugs is an overdose.
+            found.add("substance_overdose")
         if "minor" in matches.counters and "abuse_or_violence" in found:
             # A child disclosing abuse needs safeguarding routes, not adult abuse lines.
             found.add("child_safeguarding")

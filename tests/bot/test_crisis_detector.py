@@ -41,8 +41,29 @@ def test_disclosures_are_flagged(floor: CrisisDetector, text: str, category: str
 
 
 def test_every_matching_category_is_named_most_urgent_first(floor: CrisisDetector) -> None:
+    # An overdose before the emergency it causes: both replies give the emergency number first,
+    # and the overdose's lines add the overdose services.
     found = floor.detect("I took a whole bottle of pills and now I can't breathe")
-    assert found.categories[:2] == ("medical_emergency", "substance_overdose")
+    assert found.categories[:2] == ("substance_overdose", "medical_emergency")
+
+
+@pytest.mark.parametrize(
+    ("text", "category"),
+    [
+        # Drink or drugs named beside a collapse: an overdose.
+        ("my mate took something at the party and now he's not breathing", "substance_overdose"),
+        ("my boyfriend's been drinking all day and now he won't wake up", "substance_overdose"),
+        ("my brother used heroin again and he's fitting", "substance_overdose"),
+        # A drink with an emergency it did not cause, or medicine taken as usual: an emergency.
+        ("my dad collapsed at the pub after two pints, clutching his chest", "medical_emergency"),
+        ("my dad's on drugs for his blood pressure and he's collapsed", "medical_emergency"),
+        ("grandma's choking on the rum cake and can't cough", "medical_emergency"),
+    ],
+)
+def test_drink_or_drugs_make_an_emergency_an_overdose(
+    floor: CrisisDetector, text: str, category: str
+) -> None:
+    assert floor.detect(text).category == category, text
 
 
 @pytest.mark.parametrize(

@@ -572,6 +572,24 @@ def test_grown_wordings_are_flagged_at_their_level(
         "we're going to walk into the sea tomorrow for the charity dip",
         "that bus is the one I go in front of the queue for every morning",
         "we took them the whole box of biscuits for the staff room",
+        # Near the lines grown from corpora/crisis_dev17.csv, and near the lines they narrowed.
+        "got some rope for the hammock, haven't decided when to hang it",
+        "last week before leave, tying up loose ends, weirdly calming",
+        "I ate twice what I'm supposed to at the wedding buffet",
+        "held my sister against the wall to mark her height on the door frame",
+        "could hear mum screaming and plates smashing at the Greek restaurant, best night ever",
+        "the tattoo artist made me sit for hours but it looks amazing",
+        "my flatmates won't let me eat with them unless I bring dessert",
+        "daydreaming about smashing him 3-0 in the squash final",
+        "found out when she finishes and which exit, surprise anniversary pickup",
+        "his lips look a bit dark after the blackcurrant slushie",
+        "my thyroid is low so I'm cold all the time and my hair is falling out",
+        "potty training update: sitting on the toilet and it's working!",
+        "a stray cat followed me home and won't leave",
+        "the neighbour's dog follows me around the park",
+        "the pizza delivery was waiting outside my flat in the rain",
+        "the paramedics spent half the shift waiting outside A&E",
+        "waiting outside her school to pick her up, she's late again",
     ],
 )
 def test_everyday_sentences_near_grown_patterns_are_not_flagged(
@@ -784,6 +802,13 @@ def test_everyday_sentences_near_grown_patterns_are_not_flagged(
         ("i'm going to walk into the river tonight", SUICIDE),
         ("standing on the platform, the next train is the one I'll step in front of", SUICIDE),
         ("I took them already. the whole packet. getting drowsy", OVERDOSE),
+        # From the misses of corpora/crisis_dev17.csv, paraphrased.
+        ("swallowed the entire blister pack of my sertraline with some beers", OVERDOSE),
+        ("I've taken I don't even know how many now, more than the box says", OVERDOSE),
+        ("my stepdad has got mum up against the wall again", ABUSE),
+        ("he makes me stand in the hall all night when he's angry, I'm 13", CHILD),
+        ("keep having this fantasy about caving his face in", OTHERS),
+        ("got some rope yesterday, haven't picked when yet.", SUICIDE),
     ],
 )
 def test_plain_risk_in_new_words_is_flagged(
@@ -852,6 +877,26 @@ def test_hints_in_new_words_get_a_question(floor: CrisisDetector, text: str) -> 
     assert found.category == SUICIDE and not found.explicit, text
 
 
+# Hints from the misses of corpora/crisis_dev17.csv, every category, paraphrased.
+@pytest.mark.parametrize(
+    ("text", "category"),
+    [
+        ("feels like I'm tying up loose ends lately", SUICIDE),
+        ("Dad's been slurring all morning and he keeps dropping his fork", MEDICAL),
+        ("bang to the head at hockey, been sick twice, can't remember the drive", MEDICAL),
+        ("those skinny teas have me on the loo all day but it's working", EATING),
+        ("my stepmum won't let me eat with the rest of the family", ABUSE),
+        ("Knife in my bag. Waiting outside his house.", OTHERS),
+        ("I'm being followed home every night by the same car", ABUSE),
+    ],
+)
+def test_hints_of_every_category_get_a_question(
+    floor: CrisisDetector, text: str, category: str
+) -> None:
+    found = floor.detect(text)
+    assert found.category == category and not found.explicit, text
+
+
 def test_a_parent_gone_for_days_gets_a_question(floor: CrisisDetector) -> None:
     found = floor.detect(
         "my mum goes out drinking and doesn't come back for days, I feed my sisters"
@@ -884,6 +929,8 @@ def test_a_parent_gone_for_days_gets_a_question(floor: CrisisDetector) -> None:
         # Active suicidal ideation, plans and attempts: 76 on first reading, 80 after (December
         # 2026); the sentence model catches the other 28.
         ("crisis_dev16.csv", 108, 80),
+        # Plain risk in every category: 96 on first reading, 102 after (December 2026).
+        ("crisis_dev17.csv", 138, 102),
     ],
 )
 def test_the_floor_keeps_what_it_reads_of_the_blind_explicit_corpora(
@@ -894,3 +941,15 @@ def test_the_floor_keeps_what_it_reads_of_the_blind_explicit_corpora(
     caught = sum(floor.detect(row["text"]).flagged for row in rows)
     assert len(rows) == size
     assert caught >= least, f"the floor reads {caught} of {size}"
+
+
+def test_the_floor_names_an_overdose_an_overdose(floor: CrisisDetector) -> None:
+    # Of the 380 overdose rows in the blind corpora, the floor flags 323. It named 149 of them an
+    # overdose while a medical emergency came first; with overdose first and drink or drugs beside
+    # a collapse read as an overdose, it names 280 (December 2026).
+    named = 0
+    for path in sorted((ROOT / "corpora").glob("crisis_dev*.csv")):
+        with path.open(newline="", encoding="utf-8") as handle:
+            rows = [row for row in csv.DictReader(handle) if row["category"] == OVERDOSE]
+        named += sum(floor.detect(row["text"]).category == OVERDOSE for row in rows)
+    assert named >= 280, f"the floor names {named} overdoses"
