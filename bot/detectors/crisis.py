@@ -23,6 +23,8 @@ CATEGORY_PRIORITY = (
 INDIRECT = "indirect"
 
 HARM_TO_OTHERS = "harm_to_others"
+MEDICAL_EMERGENCY = "medical_emergency"
+SUBSTANCE_OVERDOSE = "substance_overdose"
 SUICIDE_OR_SELF_HARM = "suicide_or_self_harm"
 # Counter families (crisis.yml): laughter or "not really" makes a threat to a person banter; a
 # past time with present wellbeing, and nothing returning, makes a risk a resolved story.
@@ -73,9 +75,9 @@ class CrisisDetector(FamilyMatcher):
                 continue
             found.add(category)
             explicit = explicit or level != INDIRECT
-        if SUBSTANCE in matches.counters and "medical_emergency" in found:
+        if SUBSTANCE in matches.counters and MEDICAL_EMERGENCY in found:
             # Someone collapsed or not breathing after drink or drugs is an overdose.
-            found.add("substance_overdose")
+            found.add(SUBSTANCE_OVERDOSE)
         if "minor" in matches.counters and "abuse_or_violence" in found:
             # A child disclosing abuse needs safeguarding routes, not adult abuse lines.
             found.add("child_safeguarding")

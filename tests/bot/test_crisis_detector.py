@@ -50,10 +50,11 @@ def test_every_matching_category_is_named_most_urgent_first(floor: CrisisDetecto
 @pytest.mark.parametrize(
     ("text", "category"),
     [
-        # Drink or drugs named beside a collapse: an overdose.
-        ("my mate took something at the party and now he's not breathing", "substance_overdose"),
-        ("my boyfriend's been drinking all day and now he won't wake up", "substance_overdose"),
-        ("my brother used heroin again and he's fitting", "substance_overdose"),
+        # Drink or drugs named beside a collapse: an overdose. Only a medical line matches each,
+        # so the `substance` counter alone names them.
+        ("we've been doing shots since eight and now she's unconscious", "substance_overdose"),
+        ("he's been on methadone and now his lips are going blue", "substance_overdose"),
+        ("my mate was doing lines and now he's fitting", "substance_overdose"),
         # A drink with an emergency it did not cause, or medicine taken as usual: an emergency.
         ("my dad collapsed at the pub after two pints, clutching his chest", "medical_emergency"),
         ("my dad's on drugs for his blood pressure and he's collapsed", "medical_emergency"),
