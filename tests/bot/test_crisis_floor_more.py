@@ -590,6 +590,39 @@ def test_grown_wordings_are_flagged_at_their_level(
         "the pizza delivery was waiting outside my flat in the rain",
         "the paramedics spent half the shift waiting outside A&E",
         "waiting outside her school to pick her up, she's late again",
+        # Near the lines grown from corpora/crisis_dev18.csv, and lines tried and dropped.
+        "Googled how tall the viaduct is before our walk on Sunday",
+        "keeping my sleeves down even in this heat because of the sunburn",
+        "printed a card he can read after, because I'll forget half the speech",
+        "scary thoughts about keeping the baby quiet on a nine hour flight",
+        "couldn't go to work yesterday because of my face, dental abscess",
+        "not planning on being around for Christmas, we're off to Cork",
+        "the GP doubled up on my blood pressure medication",
+        "took the rest of the painkillers back to the pharmacy",
+        "lost count of how many tablets we've sold this Black Friday",
+        "the door handle left a dent in the kitchen wall the size of a fist",
+        "don't think I'm going to climb back over that ridge without a guide",
+        "funeral was this morning, everyone's at my auntie's, going to join them now",
+        "my sister caught me trying, yesterday, to cut my own fringe",
+        "got a cricket bat in the boot, sat outside his school waiting for him",
+        "the waiter threw a plate over his head into the smashing bin",
+        "the vet said we can stop giving him his tablets now the infection is all gone",
+        "holding the baby and the urge to squeeze her cheeks is overwhelming",
+        "the babysitter plays doctor with his toy kit and says it might hurt a bit",
+        "from tonight his dad makes him sleep in his own bed",
+        "we put the Christmas tree out on the balcony until morning",
+        "our parents left us on our own for a few days, we're in our twenties",
+        "grandma only lets me have one thing from the sweet shop",
+        "I'm not allowed my inhaler on the desk in exams",
+        "fasting blood test tomorrow, do I stop drinking water too?",
+        "saw an advert for diet pills and my heart is pounding with rage",
+        "first day of fasting for Ramadan and I felt a bit dizzy by four",
+        "camping in the Highlands, haven't had proper food for a week",
+        "the health visitor said never put a pillow over my baby's face to block the light",
+        "learned what to do if someone's choking at the first aid course",
+        "I don't know who I'm allowed to tell about the surprise party",
+        "Mum has dementia and most days she doesn't know who I am",
+        "He died of an overdose ten years ago. I've made peace with it now.",
     ],
 )
 def test_everyday_sentences_near_grown_patterns_are_not_flagged(
@@ -809,6 +842,27 @@ def test_everyday_sentences_near_grown_patterns_are_not_flagged(
         ("he makes me stand in the hall all night when he's angry, I'm 13", CHILD),
         ("keep having this fantasy about caving his face in", OTHERS),
         ("got some rope yesterday, haven't picked when yet.", SUICIDE),
+        # From the misses of corpora/crisis_dev18.csv, paraphrased.
+        ("I don't think I'll climb back over the railing", SUICIDE),
+        ("my wife passed in March and I've decided it's time to join her.", SUICIDE),
+        ("my brother walked in on me trying and then he took everything, the pills too", SUICIDE),
+        ("there's a knife in my jacket and I'm sat outside her flat", OTHERS),
+        ("Knife in my bag. Waiting outside his house.", OTHERS),
+        ("I threw a mug at my wife's head last night", OTHERS),
+        ("I'm thinking about just not giving her her insulin so it's all over", OTHERS),
+        ("with the baby screaming all night I get the urge to shake him.", OTHERS),
+        ("my stepdad plays secret games with me in the bath and it hurts", CHILD),
+        ("her father makes her sleep in his bed when mum's away", CHILD),
+        ("his stepdad locks him in the shed as a punishment", CHILD),
+        ("mum left us on our own for days and there's no food", CHILD),
+        ("he only lets me eat one meal a day", ABUSE),
+        ("I'm not allowed to keep my epipen at home because dad says I'm faking", ABUSE),
+        ("every time the number on the scale goes up I stop drinking water", EATING),
+        ("been taking fat burners for weeks and my heart keeps racing", EATING),
+        ("took some of everything in the medicine cupboard", OVERDOSE),
+        # A child's abuse named child safeguarding by signs other than an age.
+        ("my stepdad hit me with his belt and I have PE tomorrow", CHILD),
+        ("my foster carer hit me with a wooden spoon last night", CHILD),
     ],
 )
 def test_plain_risk_in_new_words_is_flagged(
@@ -886,8 +940,16 @@ def test_hints_in_new_words_get_a_question(floor: CrisisDetector, text: str) -> 
         ("bang to the head at hockey, been sick twice, can't remember the drive", MEDICAL),
         ("those skinny teas have me on the loo all day but it's working", EATING),
         ("my stepmum won't let me eat with the rest of the family", ABUSE),
-        ("Knife in my bag. Waiting outside his house.", OTHERS),
         ("I'm being followed home every night by the same car", ABUSE),
+        # From the misses of corpora/crisis_dev18.csv, paraphrased.
+        ("had dark thoughts about shutting him up when he wouldn't stop screaming", OTHERS),
+        ("I held a pillow over her face to make her be quiet", OTHERS),
+        ("I keep picturing holding a pillow over my baby's face", OTHERS),
+        ("he just doesn't stop even when I say no", ABUSE),
+        ("my sister asked me why we never have dinner any more", CHILD),
+        ("doubled up on my sleeping pills again to knock myself out", OVERDOSE),
+        ("finished the beer and took the rest of the tablets, so sleepy", OVERDOSE),
+        ("lost count of how many paracetamol I've had today", OVERDOSE),
     ],
 )
 def test_hints_of_every_category_get_a_question(
@@ -931,6 +993,9 @@ def test_a_parent_gone_for_days_gets_a_question(floor: CrisisDetector) -> None:
         ("crisis_dev16.csv", 108, 80),
         # Plain risk in every category: 96 on first reading, 102 after (December 2026).
         ("crisis_dev17.csv", 138, 102),
+        # Plain risk in every category, children often without an age: 74 on first reading, 90
+        # after (December 2026).
+        ("crisis_dev18.csv", 101, 90),
     ],
 )
 def test_the_floor_keeps_what_it_reads_of_the_blind_explicit_corpora(

@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 from rasa.shared.nlu.training_data.loading import load_data
 from rasa.shared.nlu.training_data.message import Message
+from rasa.shared.nlu.training_data.training_data import TrainingData
 
 from bot.detectors.crisis_model import (
     UNSPECIFIED,
@@ -312,7 +313,25 @@ def test_changing_the_long_messages_changes_the_fingerprint(tmp_path: Path) -> N
     config = {**SignalDetector.get_default_config(), "sentence_corpus_dir": str(tmp_path)}
     before = SignalDetector.fingerprint_addon(config)
     _write_paragraphs(tmp_path / "more.csv", [])
-    assert SignalDetector.fingerprint_addon(config) != before
+    after = SignalDetector.fingerprint_addon(config)
+    assert after != before
+    (tmp_path / "messages").mkdir()
+    _write_paragraphs(tmp_path / "messages" / "posts.csv", [])
+    assert SignalDetector.fingerprint_addon(config) != after
+
+
+def test_message_corpora_teach_the_whole_message_model_only(tmp_path: Path) -> None:
+    everyday = {"category": "none", "explicitness": "benign", "risk_sentence": ""}
+    _write_paragraphs(tmp_path / "paragraphs.csv", [{"text": "Rain again. Tea.", **everyday}])
+    (tmp_path / "messages").mkdir()
+    post = "The match was brutal. We got slaughtered. Pizza after."
+    _write_paragraphs(tmp_path / "messages" / "posts.csv", [{"text": post, **everyday}])
+    config = {**SignalDetector.get_default_config(), "sentence_corpus_dir": str(tmp_path)}
+    examples = TrainingData([Message({"text": "I want to die", "intent": "crisis"})])
+    labelled, messages = SignalDetector(config).training_sets(examples)
+    assert ("Rain again.", "none") in labelled and ("Rain again. Tea.", False) in messages
+    assert (post, False) in messages
+    assert not [text for text, _ in labelled if "slaughtered" in text]
 
 
 def _words(text: str) -> tuple[str, ...]:
@@ -339,8 +358,11 @@ def test_the_held_out_corpus_is_never_trained_on() -> None:
         _words(example.get("text") or "")
         for example in load_data(str(ROOT / "data" / "nlu")).intent_examples
     }
-    for path in sorted((ROOT / "data" / "crisis_model").glob("*.csv")):
+    whole = set()
+    for path in sorted((ROOT / "data" / "crisis_model").glob("**/*.csv")):
         trained |= {_words(text) for text, _ in paragraph_examples(path)}
+        whole |= {_words(text) for text, _ in paragraph_messages(path)}
     assert len(held_out) > 700 and len(trained) > 10000
     copied = [words for words in trained if _near(words) & near_held_out]
+    copied += [words for words in whole if words in near_held_out]
     assert not copied, f"{len(copied)} training texts match or nearly match held-out rows"
