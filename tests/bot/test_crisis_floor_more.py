@@ -871,6 +871,20 @@ def test_plain_risk_in_new_words_is_flagged(
     assert category in floor.detect(text).categories, text
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        # Signs of a child read narrowly: a grounding exercise, immigration detention and "bad
+        # at" something are an adult's words too.
+        "my husband hits me when I'm bad at keeping the house. I'm trying to get grounded",
+        "my partner hit me again. I was in detention for a year and this feels worse",
+        "my boyfriend punched me because I'm bad with money, I've been grounded by the breathing",
+    ],
+)
+def test_an_adults_abuse_is_not_named_a_childs(floor: CrisisDetector, text: str) -> None:
+    assert floor.detect(text).category == ABUSE, text
+
+
 def test_the_place_picked_to_do_it_gets_a_question(floor: CrisisDetector) -> None:
     found = floor.detect("the night I'd chosen to do it came and went")
     assert found.category == SUICIDE and not found.explicit
