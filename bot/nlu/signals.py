@@ -150,16 +150,18 @@ def _lexicon_dir(config: dict[str, Any]) -> Path:
     return Path(config.get("lexicon_dir") or LEXICON_DIR)
 
 
+def _corpus_dir(config: dict[str, Any]) -> Path:
+    return Path(config.get("sentence_corpus_dir") or SENTENCE_CORPUS_DIR)
+
+
 def _sentence_corpora(config: dict[str, Any]) -> list[Path]:
     """The CSV files of long written messages the sentence model learns from, in name order."""
-    directory = Path(config.get("sentence_corpus_dir") or SENTENCE_CORPUS_DIR)
-    return sorted(directory.glob("*.csv"))
+    return sorted(_corpus_dir(config).glob("*.csv"))
 
 
 def _message_corpora(config: dict[str, Any]) -> list[Path]:
     """The CSV files of long written messages only the whole-message model learns from."""
-    directory = Path(config.get("sentence_corpus_dir") or SENTENCE_CORPUS_DIR)
-    return sorted((directory / MESSAGE_CORPUS_FOLDER).glob("*.csv"))
+    return sorted((_corpus_dir(config) / MESSAGE_CORPUS_FOLDER).glob("*.csv"))
 
 
 def model_raises_flag(assessment: Assessment) -> bool:
@@ -247,7 +249,8 @@ class SignalDetector(GraphComponent, EntityExtractorMixin):
     def train(self, training_data: TrainingData) -> Resource:
         """Fit the sentence-level crisis model: crisis examples by risk category, every other
         example as "none", and the sentences of the long messages in data/crisis_model/; and
-        the whole-message model beside it, from the same examples and long messages whole."""
+        the whole-message model beside it, from the same examples and long messages whole (with
+        those of data/crisis_model/messages/)."""
         self.sentence_model = SentenceCrisisModel.train(*self.training_sets(training_data))
         if self._model_storage is None or self._resource is None:
             raise ValueError("SignalDetector was created without model storage to train into")
