@@ -622,7 +622,20 @@ def test_grown_wordings_are_flagged_at_their_level(
         "learned what to do if someone's choking at the first aid course",
         "I don't know who I'm allowed to tell about the surprise party",
         "Mum has dementia and most days she doesn't know who I am",
-        "He died of an overdose ten years ago. I've made peace with it now.",
+        "He died of an overdose ten years ago. I've made peace with his death now.",
+        # Near the same lines, from a review of them.
+        "Tom's gone to the beach already, I'm going to join him.",
+        "Mum caught me trying to vape and she took everything.",
+        "the dog ran off over the fence, I'm not climbing back over, you get him.",
+        "The GP said my weight is fine. Before a long drive I stop drinking water",
+        "Took the rest of the tablets with breakfast, so glad the course is finished.",
+        "My doctor doubled up on my meds again",
+        "took some of everything from the medicine cupboard for our holiday first aid kit",
+        "My 3 year old just won't stop when I tell him to.",
+        "The consultant was kind, he put his hand on my knee",
+        "The hospital said I'm not allowed to have my insulin when I'm fasting before the op",
+        "My partner asked why we never have tea any more",
+        "I want to stop giving her her tablets once the infection is all over",
     ],
 )
 def test_everyday_sentences_near_grown_patterns_are_not_flagged(
@@ -844,10 +857,8 @@ def test_everyday_sentences_near_grown_patterns_are_not_flagged(
         ("got some rope yesterday, haven't picked when yet.", SUICIDE),
         # From the misses of corpora/crisis_dev18.csv, paraphrased.
         ("I don't think I'll climb back over the railing", SUICIDE),
-        ("my wife passed in March and I've decided it's time to join her.", SUICIDE),
+        ("my wife passed away in March and I've decided it's time to join her.", SUICIDE),
         ("my brother walked in on me trying and then he took everything, the pills too", SUICIDE),
-        ("there's a knife in my jacket and I'm sat outside her flat", OTHERS),
-        ("Knife in my bag. Waiting outside his house.", OTHERS),
         ("I threw a mug at my wife's head last night", OTHERS),
         ("I'm thinking about just not giving her her insulin so it's all over", OTHERS),
         ("with the baby screaming all night I get the urge to shake him.", OTHERS),
@@ -859,7 +870,7 @@ def test_everyday_sentences_near_grown_patterns_are_not_flagged(
         ("I'm not allowed to keep my epipen at home because dad says I'm faking", ABUSE),
         ("every time the number on the scale goes up I stop drinking water", EATING),
         ("been taking fat burners for weeks and my heart keeps racing", EATING),
-        ("took some of everything in the medicine cupboard", OVERDOSE),
+        ("took some of everything in the medicine cupboard, feeling weird", OVERDOSE),
         # A child's abuse named child safeguarding by signs other than an age.
         ("my stepdad hit me with his belt and I have PE tomorrow", CHILD),
         ("my foster carer hit me with a wooden spoon last night", CHILD),
@@ -879,10 +890,37 @@ def test_plain_risk_in_new_words_is_flagged(
         "my husband hits me when I'm bad at keeping the house. I'm trying to get grounded",
         "my partner hit me again. I was in detention for a year and this feels worse",
         "my boyfriend punched me because I'm bad with money, I've been grounded by the breathing",
+        "My husband gives me pocket money like a child. He hit me last night.",
+        "My husband hits me when I've been bad",
+        "After detention at the border I moved in with him and now he beats me.",
+        "I told the head teacher at my son's school that my husband hits me",
+        "I'm grounded again after the breathing exercise. My husband hit me.",
     ],
 )
 def test_an_adults_abuse_is_not_named_a_childs(floor: CrisisDetector, text: str) -> None:
     assert floor.detect(text).category == ABUSE, text
+
+
+@pytest.mark.parametrize(
+    ("text", "category"),
+    [
+        # The words that stand the floor down for a first-aid course, a parent with dementia
+        # or peace made with a death must not silence an emergency or a plan now.
+        ("I don't know what to do if he's not breathing", MEDICAL),
+        ("what to do if someone is overdosing help please", OVERDOSE),
+        ("please what to do when the baby's not breathing", MEDICAL),
+        ("Years ago I swore I'd never do it. I've made peace with that. I will kill myself on "
+         "Friday.", SUICIDE),  # fmt: skip
+        ("I survived an overdose years ago. I've made peace with it now. Note's written, the "
+         "pills are in the drawer for Friday.", OVERDOSE),  # fmt: skip
+        ("She banged her head on the stairs and now she doesn't know who I am anymore", MEDICAL),
+        ("He hit his head and now often he doesn't know who I am", MEDICAL),
+    ],
+)
+def test_everyday_exceptions_do_not_silence_an_emergency(
+    floor: CrisisDetector, text: str, category: str
+) -> None:
+    assert floor.detect(text).category == category, text
 
 
 def test_the_place_picked_to_do_it_gets_a_question(floor: CrisisDetector) -> None:
@@ -955,14 +993,16 @@ def test_hints_in_new_words_get_a_question(floor: CrisisDetector, text: str) -> 
         ("those skinny teas have me on the loo all day but it's working", EATING),
         ("my stepmum won't let me eat with the rest of the family", ABUSE),
         ("I'm being followed home every night by the same car", ABUSE),
+        ("Knife in my bag. Waiting outside his house.", OTHERS),
+        ("there's a knife in my jacket and I'm sat outside her flat", OTHERS),
         # From the misses of corpora/crisis_dev18.csv, paraphrased.
         ("had dark thoughts about shutting him up when he wouldn't stop screaming", OTHERS),
         ("I held a pillow over her face to make her be quiet", OTHERS),
         ("I keep picturing holding a pillow over my baby's face", OTHERS),
         ("he just doesn't stop even when I say no", ABUSE),
         ("my sister asked me why we never have dinner any more", CHILD),
-        ("doubled up on my sleeping pills again to knock myself out", OVERDOSE),
-        ("finished the beer and took the rest of the tablets, so sleepy", OVERDOSE),
+        ("I doubled up on my sleeping pills again to knock myself out", OVERDOSE),
+        ("finished the beer and took the rest of the tablets. so sleepy", OVERDOSE),
         ("lost count of how many paracetamol I've had today", OVERDOSE),
     ],
 )

@@ -317,7 +317,11 @@ def test_changing_the_long_messages_changes_the_fingerprint(tmp_path: Path) -> N
     assert after != before
     (tmp_path / "messages").mkdir()
     _write_paragraphs(tmp_path / "messages" / "posts.csv", [])
-    assert SignalDetector.fingerprint_addon(config) != after
+    with_posts = SignalDetector.fingerprint_addon(config)
+    assert with_posts != after
+    # The same file moved to messages/ teaches only the whole-message model.
+    (tmp_path / "more.csv").rename(tmp_path / "messages" / "more.csv")
+    assert SignalDetector.fingerprint_addon(config) != with_posts
 
 
 def test_message_corpora_teach_the_whole_message_model_only(tmp_path: Path) -> None:
@@ -325,13 +329,25 @@ def test_message_corpora_teach_the_whole_message_model_only(tmp_path: Path) -> N
     _write_paragraphs(tmp_path / "paragraphs.csv", [{"text": "Rain again. Tea.", **everyday}])
     (tmp_path / "messages").mkdir()
     post = "The match was brutal. We got slaughtered. Pizza after."
-    _write_paragraphs(tmp_path / "messages" / "posts.csv", [{"text": post, **everyday}])
+    risky = "Walked the dog. I have hidden pills in my sock drawer. Bed."
+    _write_paragraphs(
+        tmp_path / "messages" / "posts.csv",
+        [
+            {"text": post, **everyday},
+            {
+                "text": risky,
+                "category": "suicide_or_self_harm",
+                "explicitness": "indirect",
+                "risk_sentence": "I have hidden pills in my sock drawer.",
+            },
+        ],
+    )
     config = {**SignalDetector.get_default_config(), "sentence_corpus_dir": str(tmp_path)}
     examples = TrainingData([Message({"text": "I want to die", "intent": "crisis"})])
     labelled, messages = SignalDetector(config).training_sets(examples)
     assert ("Rain again.", "none") in labelled and ("Rain again. Tea.", False) in messages
-    assert (post, False) in messages
-    assert not [text for text, _ in labelled if "slaughtered" in text]
+    assert (post, False) in messages and (risky, True) in messages
+    assert not [text for text, _ in labelled if "slaughtered" in text or "pills" in text]
 
 
 def _words(text: str) -> tuple[str, ...]:
