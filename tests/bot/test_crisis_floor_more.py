@@ -923,6 +923,13 @@ def test_everyday_exceptions_do_not_silence_an_emergency(
     assert floor.detect(text).category == category, text
 
 
+def test_not_knowing_whom_one_will_hurt_first_is_plain_risk(floor: CrisisDetector) -> None:
+    # The "who I'm allowed to tell" exception must not take it; the older medical line still
+    # reads "don't know who I'm" as confusion and is named first.
+    found = floor.detect("I don't know who I'm going to kill first, my ex or his new girlfriend")
+    assert OTHERS in found.categories and found.explicit
+
+
 def test_the_place_picked_to_do_it_gets_a_question(floor: CrisisDetector) -> None:
     found = floor.detect("the night I'd chosen to do it came and went")
     assert found.category == SUICIDE and not found.explicit
