@@ -32,6 +32,10 @@ JEST, EARNEST = "jest", "earnest"
 HISTORY, RECOVERED, RELAPSE = "history", "recovered", "relapse"
 # Drink or drugs named in the message (crisis.yml's `substance` counter family).
 SUBSTANCE = "substance"
+# A child's age or school named in the message (crisis.yml's `minor` counter family).
+MINOR = "minor"
+ABUSE_OR_VIOLENCE = "abuse_or_violence"
+CHILD_SAFEGUARDING = "child_safeguarding"
 
 
 def said_in_jest(counters: frozenset[str]) -> bool:
@@ -67,23 +71,44 @@ class CrisisDetector(FamilyMatcher):
         matches = self.match(text)
         if told_as_resolved(matches.counters):
             return CrisisSignal()
-        found = set()
-        explicit = False
+        found: set[str] = set()
+        stated: set[str] = set()  # categories some pattern states plainly, not only hints at
         for family in matches.families:
             category, _, level = family.partition(".")
             if category == HARM_TO_OTHERS and said_in_jest(matches.counters):
                 continue
             found.add(category)
-            explicit = explicit or level != INDIRECT
-        if SUBSTANCE in matches.counters and MEDICAL_EMERGENCY in found:
+            if level != INDIRECT:
+                stated.add(category)
+        for counter, source, added in (
             # Someone collapsed or not breathing after drink or drugs is an overdose.
-            found.add(SUBSTANCE_OVERDOSE)
-        if "minor" in matches.counters and "abuse_or_violence" in found:
+            (SUBSTANCE, MEDICAL_EMERGENCY, SUBSTANCE_OVERDOSE),
             # A child disclosing abuse needs safeguarding routes, not adult abuse lines.
-            found.add("child_safeguarding")
-        ordered = tuple(c for c in CATEGORY_PRIORITY if c in found)
+            (MINOR, ABUSE_OR_VIOLENCE, CHILD_SAFEGUARDING),
+        ):
+            if counter in matches.counters and source in found:
+                found.add(added)
+                if source in stated:
+                    stated.add(added)
+        # A risk stated plainly is named before one only hinted at: "I don't know who I'm going
+        # to kill first" states harm and only brushes a medical hint (confusion). Two hints
+        # still count in full: any sign of an overdose (its reply gives the emergency number
+        # first), and a child's, beside abuse or with the child's age or school named.
+        named_first = set(stated)
+        if SUBSTANCE_OVERDOSE in found:
+            named_first.add(SUBSTANCE_OVERDOSE)
+        if CHILD_SAFEGUARDING in found and (
+            MINOR in matches.counters or ABUSE_OR_VIOLENCE in stated
+        ):
+            named_first.add(CHILD_SAFEGUARDING)
+        ordered = tuple(
+            sorted(
+                (c for c in CATEGORY_PRIORITY if c in found),
+                key=lambda c: c not in named_first,
+            )
+        )
         return CrisisSignal(
             category=ordered[0] if ordered else None,
             categories=ordered,
-            explicit=explicit and bool(ordered),
+            explicit=bool(stated),
         )

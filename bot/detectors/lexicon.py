@@ -399,6 +399,10 @@ class FamilyMatches:
 
 # A counter-pattern family whose matches cancel the patterns they overlap ("killing me").
 IDIOM = "idiom"
+# A counter-pattern family of words addressed to a post's readers ("if you're struggling right
+# now, hang on"): they cancel the other counter words they overlap, so that advice to others is
+# not read as the writer's own risk coming back.
+TO_READER = "to_reader"
 
 
 def _cancels(idiom: tuple[int, int], match: tuple[int, int]) -> bool:
@@ -427,6 +431,12 @@ class FamilyMatcher:
         strings = self.nlp.vocab.strings
         # Counter keys are "counter:<family>:<n>", pattern keys "<family>:<n>".
         counters = [(strings[key].split(":")[1], s, e) for key, s, e in self._counters(doc)]
+        to_reader = [(s, e) for family, s, e in counters if family == TO_READER]
+        counters = [
+            (family, s, e)
+            for family, s, e in counters
+            if family in (IDIOM, TO_READER) or not any(a < e and s < b for a, b in to_reader)
+        ]
         idioms = [(s, e) for family, s, e in counters if family == IDIOM]
         families = {
             strings[key].split(":", 1)[0]

@@ -924,10 +924,172 @@ def test_everyday_exceptions_do_not_silence_an_emergency(
 
 
 def test_not_knowing_whom_one_will_hurt_first_is_plain_risk(floor: CrisisDetector) -> None:
-    # The "who I'm allowed to tell" exception must not take it; the older medical line still
-    # reads "don't know who I'm" as confusion and is named first.
+    # The "who I'm allowed to tell" exception must not take it. The older medical line still
+    # reads "don't know who I'm" as a hint of confusion, but a risk stated plainly is named first.
     found = floor.detect("I don't know who I'm going to kill first, my ex or his new girlfriend")
-    assert OTHERS in found.categories and found.explicit
+    assert found.category == OTHERS and found.explicit
+    assert MEDICAL in found.categories
+
+
+@pytest.mark.parametrize(
+    ("text", "category"),
+    [
+        # A hint beside a plain statement does not name the message...
+        ("I don't know who I am when I'm like this and I want to die", SUICIDE),
+        # ...but any sign of drugs beside an emergency is an overdose, and a child is a child.
+        ("my mate took something at the party and now he's not breathing", OVERDOSE),
+        ("I'm 12 and my stepdad hits me and I haven't eaten since Friday", CHILD),
+    ],
+)
+def test_a_plainly_stated_risk_is_named_before_a_hint(
+    floor: CrisisDetector, text: str, category: str
+) -> None:
+    assert floor.detect(text).category == category, text
+
+
+def test_advice_to_readers_does_not_bring_a_past_risk_back(floor: CrisisDetector) -> None:
+    # A recovery post's "if you're struggling right now" is said to its readers: its
+    # "struggling" and "right now" are not the writer's risk returning (crisis_dev19.csv).
+    post = (
+        "When I was a teenager I used to self-harm and hid it for years. At 22 I told my GP and "
+        "got help. I haven't hurt myself in over six years now. If you're struggling right now, "
+        "please don't give up on getting help."
+    )
+    assert not floor.detect(post).flagged
+    # Without the words to readers the same story holds a present struggle.
+    assert floor.detect(post.replace("If you're struggling", "I'm struggling")).flagged
+
+
+@pytest.mark.parametrize(
+    ("text", "category"),
+    [
+        ("Years ago I overdosed, got help. If you're struggling right now, so am I. I'm going to "
+         "take them all tonight", OVERDOSE),  # fmt: skip
+        ("I used to self harm as a teen but got help. if anyone is struggling right now i am "
+         "too, cut again last night", SUICIDE),  # fmt: skip
+    ],
+)
+def test_words_to_readers_do_not_silence_the_writers_own_risk(
+    floor: CrisisDetector, text: str, category: str
+) -> None:
+    assert floor.detect(text).category == category, text
+
+
+# Plain risk from the misses of corpora/crisis_dev19.csv, paraphrased: someone else's intent,
+# told by the person who fears for them.
+@pytest.mark.parametrize(
+    "text",
+    [
+        "my friend is on the bridge over the railway and keeps saying she's going to jump",
+        "my brother is threatening to jump from the car park roof",
+        "my sister texted me that she's going to kill herself tonight",
+        "My brother is 14 and said he's going to kill himself, I don't know who I am supposed to "
+        "tell",
+        "my mate wants to end himself, he told me tonight",
+        "boyfriend messaged me goodbye and said he's going to shoot himself",
+    ],
+)
+def test_someone_elses_plain_intent_is_plain_risk(floor: CrisisDetector, text: str) -> None:
+    found = floor.detect(text)
+    assert found.category == SUICIDE and found.explicit, text
+
+
+# Plain risk told by someone worried about another person, from the misses of
+# corpora/crisis_dev20.csv, paraphrased.
+@pytest.mark.parametrize(
+    ("text", "category"),
+    [
+        ("my cousin sent me a voice note saying she's got a rope and she's done with it all",
+         SUICIDE),  # fmt: skip
+        ("bf just messaged 'im so sorry, love you, im going to jump' and won't pick up", SUICIDE),
+        ("my sister phoned me from the multi storey and said she's going to jump", SUICIDE),
+        ("a kid in my class typed in the group chat that he's going to hang himself", SUICIDE),
+        ("mum says she's killing herself tonight and has put the dog with the neighbour", SUICIDE),
+        ("my son has been cutting himself, I found blood on his sheets", SUICIDE),
+        ("Grandad said on the phone he's had enough and he's going to finish himself off",
+         SUICIDE),  # fmt: skip
+        ("I'm going to finish myself off tonight", SUICIDE),
+        ("I watched the care worker slapping my dad on the lounge camera", ABUSE),
+        ("a lad in my year posted a plan to attack the school on Monday", OTHERS),
+    ],
+)
+def test_plain_risk_told_about_someone_else_is_flagged(
+    floor: CrisisDetector, text: str, category: str
+) -> None:
+    found = floor.detect(text)
+    assert found.category == category and found.explicit, text
+
+
+def test_someone_elses_repeated_threat_gets_a_question(floor: CrisisDetector) -> None:
+    found = floor.detect("my flatmate keeps saying he'll kill his boss and he's bought a crowbar")
+    assert found.category == OTHERS and not found.explicit
+
+
+# Hints from the misses of corpora/crisis_dev19.csv, paraphrased.
+@pytest.mark.parametrize(
+    ("text", "category"),
+    [
+        ("what's the highest car park round here, asking for no reason", SUICIDE),
+        ("I can't stop picturing shoving a stranger in front of the tube", OTHERS),
+        ("had to leave the house because if I'd stayed someone would've ended up in hospital",
+         OTHERS),  # fmt: skip
+        ("Mum's gone really pale, says her jaw and left arm are aching", MEDICAL),
+        ("he had a pill of whatever it was and now he won't stop shaking", OVERDOSE),
+        ("the sleeping pills aren't doing anything yet, maybe I need more", OVERDOSE),
+    ],
+)
+def test_dev19_hints_get_a_question(floor: CrisisDetector, text: str, category: str) -> None:
+    found = floor.detect(text)
+    assert found.category == category and not found.explicit, text
+
+
+# Everyday messages written to match the dev19 lines as literally as possible (December 2026):
+# 108 such probes, one flagged after narrowing (a list of heart attack signs in a quiz).
+@pytest.mark.parametrize(
+    "text",
+    [
+        "My son is on the roof of the shed and says he's gonna jump onto the trampoline",
+        "my daughter is on the bridge with the bungee crew, she's about to jump!",
+        "Friend is on top of the cliff at the ski resort, says he's gonna jump it on his board",
+        "What's the tallest building in Dubai? Asking for a friend who's planning a trip",
+        "Highest cliff in the UK for a coastal walk? No reason, just watched a documentary",
+        "I can't stop thinking about pushing someone under the bus in yesterday's meeting",
+        "Northern line at 8am, I'm always thinking of pushing people onto the tube",
+        "If I'd stuck around at that party one of us would have ended up in A&E from laughing",
+        "Played violin for 4 hours, my neck and left arm ache so much",
+        "Grabbed a second bag of whatever crisps were on offer, no regrets",
+        "The hayfever tablets aren't working this year, maybe I need more tissues",
+        "His night nappy hasn't been changed in two days because he wakes up dry!",
+        "Night shift in A&E was brutal, two cardiac arrests and an overdose came in",
+        "we used to pass notes to each other in maths",
+        "I don't know who I am if I'm not the one fixing everything at work",
+        "he'll kill himself laughing when he sees this",
+        "Mum said he's going to kill himself on that motorbike",
+        "my sister is gonna kill me when she finds out I borrowed her jumper",
+        # Near the lines for another person's intent (crisis_dev20.csv), from 126 probes.
+        "My son keeps saying he's going to shoot himself a proper music video",
+        "Grandad told me he will hang himself a new bird feeder on the shed",
+        "My mum is planning to drown herself in paperbacks on holiday",
+        "He's got a rope and he's going to climb the wall at the gym for the first time",
+        "I'm sorry mum but I'm going to jump on the trampoline again",
+        "Love you all! I'm going to jump out of a plane for charity on Saturday",
+        "Dad rang me from the multi storey, he can't find the car and wants to jump on the bus",
+        "My sister is a junior doctor, she's killing herself tonight on another night shift",
+        "He's gonna kill himself when he sees the bill for the car service",
+        "Dad keeps cutting himself shaving with that old razor",
+        "My daughter started cutting herself a fringe with the kitchen scissors",
+        "The carer pushing my nan's wheelchair round the garden centre was so patient",
+        "The nurse pinching my arm to find a vein hurt more than the jab",
+        "My photographer friend posted her plan to shoot the mosque at golden hour",
+        "The game master posted a plan to attack the temple in our D&D campaign tonight",
+        "My son keeps saying he'll kill the spider but he's been on the sofa for ten minutes",
+        "gonna finish myself off with a sticky toffee pudding now",
+    ],
+)
+def test_everyday_sentences_near_dev19_lines_are_not_flagged(
+    floor: CrisisDetector, text: str
+) -> None:
+    assert not floor.detect(text).flagged, text
 
 
 def test_the_place_picked_to_do_it_gets_a_question(floor: CrisisDetector) -> None:
@@ -1057,6 +1219,12 @@ def test_a_parent_gone_for_days_gets_a_question(floor: CrisisDetector) -> None:
         # Plain risk in every category, children often without an age: 74 on first reading, 90
         # after (December 2026).
         ("crisis_dev18.csv", 101, 90),
+        # Plain risk in many voices, misspelt, slang, third persons: 123 on first reading, 127
+        # after (December 2026); the sentence model catches the rest.
+        ("crisis_dev19.csv", 162, 127),
+        # Risk told by someone worried about another person: 56 on first reading, 69 after
+        # (December 2026); the floor had no line for another person's plain intent.
+        ("crisis_dev20.csv", 99, 69),
     ],
 )
 def test_the_floor_keeps_what_it_reads_of_the_blind_explicit_corpora(
