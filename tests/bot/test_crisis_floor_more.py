@@ -1020,6 +1020,34 @@ def test_plain_risk_told_about_someone_else_is_flagged(
     assert found.category == category and found.explicit, text
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        # The idioms for a music video shot, a fringe cut or a pudding to finish oneself off
+        # with must not take a plain statement (an early draft silenced the first).
+        "I tried to hang myself an hour ago but it didn't work",
+        "I'm going to shoot myself an hour from now",
+        "I've been cutting myself a lot lately",
+        "she's been cutting herself a bit more since the exams",
+        "I'm going to finish myself off with pills tonight",
+        "gonna finish myself off on the tracks",
+        "he said he's going to shoot himself in the head",
+        "she wants to drown herself in the river",
+        "she's going to shoot herself tonight she told me",
+        "my brother tried to drown himself yesterday",
+        "she stabbed herself with a kitchen knife last night",
+        "he jumped in front of a train last night and he's in hospital",
+        "love you mum. I'm going to jump.",
+        "Im gonna jump on the tracks",
+    ],
+)
+def test_the_idioms_for_another_persons_words_do_not_silence_risk(
+    floor: CrisisDetector, text: str
+) -> None:
+    found = floor.detect(text)
+    assert found.category == SUICIDE and found.explicit, text
+
+
 def test_someone_elses_repeated_threat_gets_a_question(floor: CrisisDetector) -> None:
     found = floor.detect("my flatmate keeps saying he'll kill his boss and he's bought a crowbar")
     assert found.category == OTHERS and not found.explicit
