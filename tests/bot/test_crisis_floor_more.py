@@ -936,7 +936,13 @@ def test_not_knowing_whom_one_will_hurt_first_is_plain_risk(floor: CrisisDetecto
     [
         # A hint beside a plain statement does not name the message...
         ("I don't know who I am when I'm like this and I want to die", SUICIDE),
-        # ...but any sign of drugs beside an emergency is an overdose, and a child is a child.
+        # ...but a hint of an overdose keeps its place (its reply gives the emergency number
+        # first), and so does a child's hint beside abuse.
+        ("I used again tonight after eight months clean and I want to die", OVERDOSE),
+        ("been using alone again and honestly I want to kill myself", OVERDOSE),
+        ("he hits me when he's drunk. my sister asked me why we never have dinner any more",
+         CHILD),  # fmt: skip
+        # Guards: drugs beside an emergency, and a child's age beside abuse.
         ("my mate took something at the party and now he's not breathing", OVERDOSE),
         ("I'm 12 and my stepdad hits me and I haven't eaten since Friday", CHILD),
     ],
