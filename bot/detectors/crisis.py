@@ -6,7 +6,8 @@ from dataclasses import dataclass
 
 from bot.detectors.lexicon import FamilyMatcher
 
-# When a message matches several categories, the one whose help is most urgent and most
+# When a message matches several categories, one it states plainly is named before one it only
+# hints at (CrisisDetector.detect); among those, the one whose help is most urgent and most
 # specific is named first. An overdose comes before a medical emergency: both replies send the
 # person to the emergency number first, and an overdose's lines add the overdose services.
 CATEGORY_PRIORITY = (
@@ -88,12 +89,11 @@ class CrisisDetector(FamilyMatcher):
         ):
             if counter in matches.counters and source in found:
                 found.add(added)
-                if source in stated:
-                    stated.add(added)
         # A risk stated plainly is named before one only hinted at: "I don't know who I'm going
         # to kill first" states harm and only brushes a medical hint (confusion). Two hints
-        # still count in full: any sign of an overdose (its reply gives the emergency number
-        # first), and a child's, beside abuse or with the child's age or school named.
+        # still count in full, and so cover the categories added above: any sign of an overdose
+        # (its reply gives the emergency number first), and a child's, beside abuse or with the
+        # child's age or school named.
         named_first = set(stated)
         if SUBSTANCE_OVERDOSE in found:
             named_first.add(SUBSTANCE_OVERDOSE)
