@@ -30,7 +30,7 @@ SUICIDE_OR_SELF_HARM = "suicide_or_self_harm"
 # Counter families (crisis.yml): laughter or "not really" makes a threat to a person banter; a
 # past time with present wellbeing, and nothing returning, makes a risk a resolved story.
 JEST, EARNEST = "jest", "earnest"
-HISTORY, RECOVERED, RELAPSE = "history", "recovered", "relapse"
+HISTORY, RECOVERED, RELAPSE, RETURNING = "history", "recovered", "relapse", "returning"
 # Drink or drugs named in the message (crisis.yml's `substance` counter family).
 SUBSTANCE = "substance"
 # A child's age or school named in the message (crisis.yml's `minor` counter family).
@@ -46,7 +46,12 @@ def said_in_jest(counters: frozenset[str]) -> bool:
 
 def told_as_resolved(counters: frozenset[str]) -> bool:
     """A risk told as over: when it was, how they are now, and no word of it coming back."""
-    return HISTORY in counters and RECOVERED in counters and RELAPSE not in counters
+    return (
+        HISTORY in counters
+        and RECOVERED in counters
+        and RELAPSE not in counters
+        and RETURNING not in counters
+    )
 
 
 @dataclass(frozen=True)

@@ -399,10 +399,21 @@ class FamilyMatches:
 
 # A counter-pattern family whose matches cancel the patterns they overlap ("killing me").
 IDIOM = "idiom"
-# A counter-pattern family of words addressed to a post's readers ("if you're struggling right
-# now, hang on"): they cancel the other counter words they overlap, so that advice to others is
-# not read as the writer's own risk coming back.
-TO_READER = "to_reader"
+# Counter-pattern families that cancel the other counter words they overlap: words addressed to
+# a post's readers ("if you're struggling right now, hang on") and figures of speech about time
+# ("I remember it like it was yesterday"), so that neither is read as the writer's own risk
+# coming back.
+TO_READER, FIGURE = "to_reader", "figure"
+NOT_THE_WRITERS_NOW = (TO_READER, FIGURE)
+# A counter-pattern family that sets one sentence of a long message in the past or in a story
+# ("in 2014 I made an attempt on my life", "a novel about a father's suicide", "patients who come
+# in after an overdose"): the patterns in that sentence do not count, unless the same sentence
+# holds a word of the risk now (`relapse`), sets now against then (`now`: "he used to shout,
+# now he hits me"), or the message says it came back (`returning`). Short messages are never
+# read this way: a two-line disclosure of the past still flags.
+DISTANT, NOW, RELAPSE, RETURNING = "distant", "now", "relapse", "returning"
+LONG_MESSAGE_SENTENCES = 4
+_SENTENCE_ENDS = frozenset({".", "!", "?", "\u2026"})
 
 
 def _cancels(idiom: tuple[int, int], match: tuple[int, int]) -> bool:
@@ -431,16 +442,55 @@ class FamilyMatcher:
         strings = self.nlp.vocab.strings
         # Counter keys are "counter:<family>:<n>", pattern keys "<family>:<n>".
         counters = [(strings[key].split(":")[1], s, e) for key, s, e in self._counters(doc)]
-        to_reader = [(s, e) for family, s, e in counters if family == TO_READER]
+        not_now = [(s, e) for family, s, e in counters if family in NOT_THE_WRITERS_NOW]
         counters = [
             (family, s, e)
             for family, s, e in counters
-            if family in (IDIOM, TO_READER) or not any(a < e and s < b for a, b in to_reader)
+            if family == IDIOM
+            or family in NOT_THE_WRITERS_NOW
+            or not any(a < e and s < b for a, b in not_now)
         ]
         idioms = [(s, e) for family, s, e in counters if family == IDIOM]
+        distant = _distant_sentences(doc, counters)
         families = {
             strings[key].split(":", 1)[0]
             for key, start, end in self._patterns(doc)
             if not any(_cancels(idiom, (start, end)) for idiom in idioms)
+            and not any(a <= start < b for a, b in distant)
         }
         return FamilyMatches(frozenset(families), frozenset(f for f, _, _ in counters))
+
+
+def _sentences(doc: Doc) -> list[tuple[int, int]]:
+    """Token spans of the sentences: split after ".", "!", "?" or a line break."""
+    spans, start = [], 0
+    for token in doc:
+        if token.text in _SENTENCE_ENDS or "\n" in token.text:
+            spans.append((start, token.i + 1))
+            start = token.i + 1
+    if start < len(doc):
+        spans.append((start, len(doc)))
+    return [(a, b) for a, b in spans if any(not doc[i].is_space for i in range(a, b))]
+
+
+def _distant_sentences(doc: Doc, counters: list[tuple[str, int, int]]) -> list[tuple[int, int]]:
+    """The sentences of a long message told in the past or in a story, with nothing of now.
+
+    A word of the risk returning ("again", "relapsed") outside those sentences means none of
+    them is read as past; inside one ("I relapsed twice back then") it is part of the story."""
+    sentences = _sentences(doc)
+    if len(sentences) < LONG_MESSAGE_SENTENCES:
+        return []
+
+    def holds(family: str, a: int, b: int) -> bool:
+        return any(f == family and a <= s < b for f, s, _ in counters)
+
+    distant = [
+        (a, b)
+        for a, b in sentences
+        if holds(DISTANT, a, b) and not any(holds(f, a, b) for f in (RELAPSE, NOW))
+    ]
+    returning = [s for f, s, _ in counters if f == RETURNING]
+    if any(not any(a <= s < b for a, b in distant) for s in returning):
+        return []
+    return distant

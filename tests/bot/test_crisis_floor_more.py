@@ -833,8 +833,11 @@ def test_everyday_sentences_near_grown_patterns_are_not_flagged(
         ("been going at my arms with a blade every night", SUICIDE),
         ("dug my nails into my wrists till they bled", SUICIDE),
         ("i bite my arm until it goes blue when I mess up", SUICIDE),
-        ("my son came back from his dad's with a burn and said he walked into the oven, "
-         "that's the second time this month", CHILD),
+        (
+            "my son came back from his dad's with a burn and said he walked into the oven, "
+            "that's the second time this month",
+            CHILD,
+        ),
         ("mummy did it because I was naughty, she says", CHILD),
         ("my stepdad left my baby brother in the car outside the bookies for hours", CHILD),
         ("I'm going to slip something into her tea so she gets sick", OTHERS),
@@ -909,10 +912,16 @@ def test_an_adults_abuse_is_not_named_a_childs(floor: CrisisDetector, text: str)
         ("I don't know what to do if he's not breathing", MEDICAL),
         ("what to do if someone is overdosing help please", OVERDOSE),
         ("please what to do when the baby's not breathing", MEDICAL),
-        ("Years ago I swore I'd never do it. I've made peace with that. I will kill myself on "
-         "Friday.", SUICIDE),  # fmt: skip
-        ("I survived an overdose years ago. I've made peace with it now. Note's written, the "
-         "pills are in the drawer for Friday.", OVERDOSE),  # fmt: skip
+        (
+            "Years ago I swore I'd never do it. I've made peace with that. I will kill myself on "
+            "Friday.",
+            SUICIDE,
+        ),  # fmt: skip
+        (
+            "I survived an overdose years ago. I've made peace with it now. Note's written, the "
+            "pills are in the drawer for Friday.",
+            OVERDOSE,
+        ),  # fmt: skip
         ("She banged her head on the stairs and now she doesn't know who I am anymore", MEDICAL),
         ("He hit his head and now often he doesn't know who I am", MEDICAL),
     ],
@@ -940,8 +949,10 @@ def test_not_knowing_whom_one_will_hurt_first_is_plain_risk(floor: CrisisDetecto
         # first), and so does a child's hint beside abuse.
         ("I used again tonight after eight months clean and I want to die", OVERDOSE),
         ("been using alone again and honestly I want to kill myself", OVERDOSE),
-        ("he hits me when he's drunk. my sister asked me why we never have dinner any more",
-         CHILD),  # fmt: skip
+        (
+            "he hits me when he's drunk. my sister asked me why we never have dinner any more",
+            CHILD,
+        ),  # fmt: skip
         # Guards: drugs beside an emergency, and a child's age beside abuse.
         ("my mate took something at the party and now he's not breathing", OVERDOSE),
         ("I'm 12 and my stepdad hits me and I haven't eaten since Friday", CHILD),
@@ -969,10 +980,17 @@ def test_advice_to_readers_does_not_bring_a_past_risk_back(floor: CrisisDetector
 @pytest.mark.parametrize(
     ("text", "category"),
     [
-        ("Years ago I overdosed, got help. If you're struggling right now, so am I. I'm going to "
-         "take them all tonight", OVERDOSE),  # fmt: skip
-        ("I used to self harm as a teen but got help. if anyone is struggling right now i am "
-         "too, cut again last night", SUICIDE),  # fmt: skip
+        (
+            "Years ago I overdosed, got help. If you're struggling right now, so am I. I'm "
+            "going to "
+            "take them all tonight",
+            OVERDOSE,
+        ),  # fmt: skip
+        (
+            "I used to self harm as a teen but got help. if anyone is struggling right now i am "
+            "too, cut again last night",
+            SUICIDE,
+        ),  # fmt: skip
     ],
 )
 def test_words_to_readers_do_not_silence_the_writers_own_risk(
@@ -1005,15 +1023,19 @@ def test_someone_elses_plain_intent_is_plain_risk(floor: CrisisDetector, text: s
 @pytest.mark.parametrize(
     ("text", "category"),
     [
-        ("my cousin sent me a voice note saying she's got a rope and she's done with it all",
-         SUICIDE),  # fmt: skip
+        (
+            "my cousin sent me a voice note saying she's got a rope and she's done with it all",
+            SUICIDE,
+        ),  # fmt: skip
         ("bf just messaged 'im so sorry, love you, im going to jump' and won't pick up", SUICIDE),
         ("my sister phoned me from the multi storey and said she's going to jump", SUICIDE),
         ("a kid in my class typed in the group chat that he's going to hang himself", SUICIDE),
         ("mum says she's killing herself tonight and has put the dog with the neighbour", SUICIDE),
         ("my son has been cutting himself, I found blood on his sheets", SUICIDE),
-        ("Grandad said on the phone he's had enough and he's going to finish himself off",
-         SUICIDE),  # fmt: skip
+        (
+            "Grandad said on the phone he's had enough and he's going to finish himself off",
+            SUICIDE,
+        ),  # fmt: skip
         ("I'm going to finish myself off tonight", SUICIDE),
         ("I watched the care worker slapping my dad on the lounge camera", ABUSE),
         ("a lad in my year posted a plan to attack the school on Monday", OTHERS),
@@ -1065,8 +1087,10 @@ def test_someone_elses_repeated_threat_gets_a_question(floor: CrisisDetector) ->
     [
         ("what's the highest car park round here, asking for no reason", SUICIDE),
         ("I can't stop picturing shoving a stranger in front of the tube", OTHERS),
-        ("had to leave the house because if I'd stayed someone would've ended up in hospital",
-         OTHERS),  # fmt: skip
+        (
+            "had to leave the house because if I'd stayed someone would've ended up in hospital",
+            OTHERS,
+        ),  # fmt: skip
         ("Mum's gone really pale, says her jaw and left arm are aching", MEDICAL),
         ("he had a pill of whatever it was and now he won't stop shaking", OVERDOSE),
         ("the sleeping pills aren't doing anything yet, maybe I need more", OVERDOSE),
@@ -1281,3 +1305,230 @@ def test_the_floor_names_an_overdose_an_overdose(floor: CrisisDetector) -> None:
             rows = [row for row in csv.DictReader(handle) if row["category"] == OVERDOSE]
         named += sum(floor.detect(row["text"]).category == OVERDOSE for row in rows)
     assert named >= 280, f"the floor names {named} overdoses"
+
+
+# A long message's sentence set in the past or in a story (crisis_dev21.csv's recovery posts,
+# shift reports and book clubs, paraphrased): its risk words are not read as now.
+RECOVERY_POST = (
+    "Posting this because it came up at work. In 2013, when I was 19, I made an attempt on my "
+    "life in my student flat. I spent a week on a ward and then months with a counsellor. These "
+    "days I coach an under 11s netball team and I have a garden full of tomatoes. I still have "
+    "hard weeks, but they pass. Thanks for reading."
+)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        RECOVERY_POST,
+        "Long one, sorry. My older brother overdosed twice in the 90s and we thought we'd lose "
+        "him. He's 48 now and runs a bike shop in Derby. We went fishing on Sunday. The water "
+        "was freezing. I caught nothing and he laughed at me the whole way home.",
+        "Book club this month. We read a novel about a family coping with a father's suicide "
+        "in a small fishing town. Half of us cried at the ending. Marion brought lemon drizzle. "
+        "Next month is a thriller, thank goodness.",
+        "Liaison nurse here, people ask what I do. I see patients who come in after an overdose "
+        "or self harm, once the medical team have seen them. I assess, I listen, I plan with "
+        "them. Most shifts end with tea and paperwork. I love the job.",
+        # Another person's past told as over (crisis_dev20.csv, paraphrased).
+        "My cousin used to self harm when she was a teenager, a frightening time for all of us. "
+        "I was "
+        "younger and didn't understand. She's just qualified as a school counsellor. We went "
+        "out to celebrate and I'm so proud of her.",
+        # A memory "like it was yesterday" (crisis_dev20.csv, paraphrased).
+        "Ten years ago my best friend attempted suicide. I remember the call like it was "
+        "yesterday. He's doing brilliantly now and I was best man at his wedding. Give your "
+        "mates a ring this week.",
+        # A relapse told inside the past sentence is part of the story.
+        "Back in 2012 I was self harming most weeks and relapsed twice that year. Later I "
+        "trained as a nurse. I have two kids and a dog called Biscuit. Life is busy and good.",
+    ],
+)
+def test_long_posts_about_a_past_or_a_story_are_not_flagged(
+    floor: CrisisDetector, text: str
+) -> None:
+    assert not floor.detect(text).flagged, text
+
+
+@pytest.mark.parametrize(
+    ("text", "category"),
+    [
+        # The same sentence says it is now, or the message says it came back.
+        (RECOVERY_POST.replace("in my student flat", "and I'm going to try tonight"), SUICIDE),
+        (
+            RECOVERY_POST.replace("They pass.", "").replace("but they pass", "and it came back"),
+            SUICIDE,
+        ),  # fmt: skip
+        (RECOVERY_POST.replace("in my student flat", "and now I've done it again"), SUICIDE),
+        # Then set against now in one sentence.
+        (
+            "I need to say this somewhere. We've been married since 2015. Back then he only "
+            "shouted, now he hits me most weekends. I hide it from my mum. I don't know what to "
+            "do.",
+            ABUSE,
+        ),  # fmt: skip
+        # A past named from now ("the habit from when I was fifteen is back"), from
+        # data/crisis_model's paragraphs, paraphrased.
+        (
+            "Moving update: van booked for Saturday. My partner is being patient with me. The "
+            "habit from when I was 14 is back and I've been hiding the marks under my sleeves. "
+            "The new flat has a balcony for plants.",
+            SUICIDE,
+        ),
+        # A relapse told in a sentence of its own.
+        (
+            "Back in 2012 I was self harming most weeks. Later I trained as a nurse. I have two "
+            "kids and a dog called Biscuit. Last week I relapsed.",
+            SUICIDE,
+        ),
+        # Three sentences are not a long message: the past is not read this way at all.
+        (
+            "Back in 2012 I was self harming most weeks. Later I trained as a nurse. I have two "
+            "kids and a dog called Biscuit.",
+            SUICIDE,
+        ),
+        # A short disclosure of the past is not read this way at all.
+        ("In 2019 I made an attempt on my life. Nobody knows.", SUICIDE),
+        # The past sentence is only one sentence: a plain statement beside it still counts.
+        (RECOVERY_POST + " Tonight I'm going to kill myself.", SUICIDE),
+        # Another person's past beside their present.
+        (
+            "My cousin used to self harm when she was a teenager. She qualified as a nurse. We "
+            "were proud of her. Last night she told me she's cutting again.",
+            SUICIDE,
+        ),  # fmt: skip
+    ],
+)
+def test_a_past_sentence_does_not_silence_the_risk_now(
+    floor: CrisisDetector, text: str, category: str
+) -> None:
+    assert floor.detect(text).category == category, text
+
+
+# Plain risk inside long messages, from the misses of corpora/crisis_dev21.csv, paraphrased.
+@pytest.mark.parametrize(
+    "text",
+    [
+        "been saving my citalopram since september and there's enough now, im swallowing the "
+        "lot when my flatmate goes away",
+        "the rifle's in the boot and once I've finished this drink I'm using it on myself",
+        "I know exactly what I'll use and I've set it for the weekend",
+        "my brother's diary says he's going to jump off the footbridge by the station on " "Friday",
+        "my sister texted that she's about to jump off the multi storey tonight",
+    ],
+)
+def test_plain_risk_in_a_long_message_is_plain_risk(floor: CrisisDetector, text: str) -> None:
+    found = floor.detect(text)
+    assert found.category == SUICIDE and found.explicit, text
+
+
+# Hints from the misses of corpora/crisis_dev20.csv and crisis_dev21.csv, paraphrased.
+@pytest.mark.parametrize(
+    ("text", "category"),
+    [
+        ("Nan's words came out all garbled when she rang and her arm felt heavy", MEDICAL),
+        (
+            "Grandad hasn't answered his door since last night and his curtains are still closed",
+            MEDICAL,
+        ),  # fmt: skip,
+        ("Dad's speech was a bit slurred on the phone this evening", MEDICAL),
+        ("her tutor gave her a phone and said to keep it between them", CHILD),
+        ("he deleted all his socials and put up one final post saying goodbye", SUICIDE),
+        ("my daughter drew a headstone with her own name and this year's date", SUICIDE),
+        ("my uncle gave me his medals, said I might as well have them now while I can", SUICIDE),
+        ("she won't be a burden to any of you much longer, that's what she wrote", SUICIDE),
+        ("my friend asked me which of the bridges round here is the tallest", SUICIDE),
+        ("the lads keep talking about teaching him a lesson and bringing a bat", OTHERS),
+        ("I've put extra concealer on my cheek again, walked into a door", ABUSE),
+        ("my carer left me in bed all day without any water because I'd been difficult", ABUSE),
+        ("been looking up what would make someone really ill without it being obvious", OTHERS),
+        ("took a couple more of the co-codamol than it says on the box", OVERDOSE),
+        ("I've had paracetamol all day, probably way over the limit", OVERDOSE),
+        ("my colleague has been bringing morphine home from the ward", SUICIDE),
+    ],
+)
+def test_dev20_and_dev21_hints_get_a_question(
+    floor: CrisisDetector, text: str, category: str
+) -> None:
+    found = floor.detect(text)
+    assert found.category == category and not found.explicit, text
+
+
+def test_a_knock_to_the_head_and_the_same_question_again_and_again(floor: CrisisDetector) -> None:
+    # crisis_dev20.csv's housemate "keeps asking me the same question over and over": a hint
+    # (a question first); without "me" the older plain line reads it.
+    found = floor.detect(
+        "my dad banged his head on the cupboard and keeps asking me the same "
+        "question over and over"
+    )
+    assert found.category == MEDICAL, found
+    assert floor.detect("she fell and hit her head and keeps asking the same question").explicit
+
+
+# Everyday messages worded as literally as could be near the lines grown from crisis_dev20.csv
+# and crisis_dev21.csv (probes of December 2026): none is flagged.
+@pytest.mark.parametrize(
+    "text",
+    [
+        "In our am-dram play I have a prop gun and in the final scene i'm turning it on myself, "
+        "proud of how the dress rehearsal went",
+        "For the school bake sale I know exactly what I'll use for the icing and we've set a "
+        "date for the tasting",
+        "My son says he's going to jump off the old stone bridge into the river with his mates "
+        "this summer, it's a local tradition but I'm nervous about the depth",
+        "My daughter is doing a charity bungee and she's gonna jump off the viaduct next "
+        "saturday, has anyone here done it",
+        "My sister deleted all her socials for a digital detox and her last post was a picture "
+        "of her allotment",
+        "At the halloween party my friend made a cardboard tombstone with his own name on it as "
+        "a joke",
+        "My daughter found a headstone with her name on it from 1890 and was thrilled to have a "
+        "namesake ancestor",
+        "Vet nurse here, I brought insulin home from work for my own diabetic cat with the "
+        "vet's sign off and she's doing great",
+        "Cake in the office kitchen always disappears by 11 so I might as well have it now "
+        "while I can",
+        "Since the wedding I've been ringing old friends one by one just to say thank you for "
+        "coming",
+        "The leak in the bathroom won't be a problem for anyone much longer, the plumber is "
+        "coming thursday",
+        "My son asked me which bridges in the world are the tallest for his school project, any "
+        "good kids books",
+        "We popped round to say goodbye properly before they emigrated just in case we don't "
+        "see them before the flight",
+        "Spot flare up right before the wedding so extra concealer on my cheek and hoping for "
+        "the best",
+        "The nurse left dad in his bed after the op without food for a few hours because he was "
+        "nil by mouth, totally normal apparently",
+        "After my wisdom teeth op I had to wait to be told when I could eat solid food again",
+        "Got him a new phone to surprise his dad and told him don't tell until father's day",
+        "I'm teaching a lesson on kitchen safety next week and need ideas for demonstrating how "
+        "to handle knives safely",
+        "Moving house on saturday and asking who's got a van and a hammer, need to take apart "
+        "the old bed frame",
+        "Her words come out all jumbled when she's excited, my 2 year old, is that normal for "
+        "her age",
+        "After the dentist my words came out all slurred and my face felt numb for hours, took "
+        "ages to drink a coffee",
+        "My neighbour hasn't answered her door all week and her curtains are shut, but she's in "
+        "Spain and I'm just feeding her cat",
+        "Practising Welsh pronunciation and apparently my words are really slurred, my tutor "
+        "finds it hilarious",
+        "I'm taking a lot more chillies than it says in the recipe, my family like it hot",
+        "Our suitcase full of tablets and chargers and sun cream was way over the limit at "
+        "check in, had to pay 40 quid",
+        "My 4 year old knocked his head on the slide, he was completely fine, but he kept "
+        "asking me the same questions all bedtime like 4 year olds do",
+        "My son fell off his skateboard doing his first ollie and keeps asking us the same "
+        "question, when can we go back to the skate park",
+        "My husband wants to shave off his beard for charity and I'm concerned he'll regret it",
+        "The paracetamol we bought for the first aid kit is the wrong strength so i'm taking "
+        "the whole box back to the shop",
+        "Got prescribed iron tablets for my anaemia and honestly i am taking every single one "
+        "like clockwork, energy is already better",
+    ],
+)
+def test_everyday_sentences_near_dev21_lines_are_not_flagged(
+    floor: CrisisDetector, text: str
+) -> None:
+    assert not floor.detect(text).flagged, text
