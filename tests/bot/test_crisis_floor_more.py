@@ -1283,6 +1283,9 @@ def test_a_parent_gone_for_days_gets_a_question(floor: CrisisDetector) -> None:
         # Risk told by someone worried about another person: 56 on first reading, 69 after
         # (December 2026); the floor had no line for another person's plain intent.
         ("crisis_dev20.csv", 99, 69),
+        # Long messages with the risk in one sentence: 49 on first reading, 53 after (December
+        # 2026); the sentence model catches the rest.
+        ("crisis_dev21.csv", 82, 53),
     ],
 )
 def test_the_floor_keeps_what_it_reads_of_the_blind_explicit_corpora(
@@ -1532,3 +1535,15 @@ def test_everyday_sentences_near_dev21_lines_are_not_flagged(
     floor: CrisisDetector, text: str
 ) -> None:
     assert not floor.detect(text).flagged, text
+
+
+def test_the_floor_reads_dev21s_everyday_long_posts_as_everyday(floor: CrisisDetector) -> None:
+    # crisis_dev21.csv's 196 everyday rows (128 long posts: harsh self-criticism, recovery
+    # stories, shift reports, book clubs; 68 chat turns): the floor alone flagged 30 on first
+    # reading and 14 after sentences set in the past or in a story were read as such (December
+    # 2026). More is a decision, not an accident.
+    with (ROOT / "corpora" / "crisis_dev21.csv").open(newline="", encoding="utf-8") as handle:
+        rows = [row for row in csv.DictReader(handle) if row["category"] == "none"]
+    flagged = sum(floor.detect(row["text"]).flagged for row in rows)
+    assert len(rows) == 196
+    assert flagged <= 14, f"the floor flags {flagged} of 196"
