@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from bot.detectors.lexicon import FamilyMatcher
+from bot.detectors.lexicon import RELAPSE, RETURNING, FamilyMatcher
 
 # When a message matches several categories, one it states plainly is named before one it only
 # hints at (CrisisDetector.detect); among those, the one whose help is most urgent and most
@@ -30,7 +30,7 @@ SUICIDE_OR_SELF_HARM = "suicide_or_self_harm"
 # Counter families (crisis.yml): laughter or "not really" makes a threat to a person banter; a
 # past time with present wellbeing, and nothing returning, makes a risk a resolved story.
 JEST, EARNEST = "jest", "earnest"
-HISTORY, RECOVERED, RELAPSE, RETURNING = "history", "recovered", "relapse", "returning"
+HISTORY, RECOVERED = "history", "recovered"
 # Drink or drugs named in the message (crisis.yml's `substance` counter family).
 SUBSTANCE = "substance"
 # A child's age or school named in the message (crisis.yml's `minor` counter family).

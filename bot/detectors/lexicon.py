@@ -478,6 +478,8 @@ def _distant_sentences(doc: Doc, counters: list[tuple[str, int, int]]) -> list[t
 
     A word of the risk returning ("again", "relapsed") outside those sentences means none of
     them is read as past; inside one ("I relapsed twice back then") it is part of the story."""
+    if not any(f == DISTANT for f, _, _ in counters):
+        return []
     sentences = _sentences(doc)
     if len(sentences) < LONG_MESSAGE_SENTENCES:
         return []
