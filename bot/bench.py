@@ -1,5 +1,6 @@
-"""`make bench`: turn latency, throughput and memory on the REST channel, each channel's reply
-time (bot/bench_channels.py), and training time.
+"""`make bench`: the detectors' build time and per-message latency (bot/bench_detectors.py), turn
+latency, throughput and memory on the REST channel, each channel's reply time
+(bot/bench_channels.py), and training time.
 
 Simulated people run both exercises end to end (about ten turns each) at 1, 20 and 50
 concurrent conversations against real servers on the trained model. Figures are printed and
@@ -23,6 +24,7 @@ from pathlib import Path
 import aiohttp
 
 from bot.bench_channels import measure, print_table, slack_stand_in, start_servers
+from bot.bench_detectors import measure_detectors, print_detectors
 from bot.settings import ROOT
 
 BREAK_SCRIPT = [
@@ -141,9 +143,15 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--levels", default="1,20,50", help="concurrent conversations")
     parser.add_argument("--conversations", type=int, default=4, help="per concurrent slot")
     parser.add_argument("--skip-training", action="store_true")
+    parser.add_argument(
+        "--detectors-only", action="store_true", help="time the detectors, start no server"
+    )
     args = parser.parse_args(argv)
 
-    results: dict[str, object] = {}
+    results: dict[str, object] = {"detectors": measure_detectors()}
+    print_detectors(results["detectors"])  # type: ignore[arg-type]
+    if args.detectors_only:
+        return 0
     stand_in = slack_stand_in()
     with tempfile.TemporaryDirectory() as work:
         servers = start_servers(Path(work), args.model, stand_in)

@@ -218,17 +218,40 @@ def test_a_sequence_spelled_twice_is_compiled_once(nlp: Language, tmp_path: Path
 def test_rules_split_over_several_matchers_match_as_one(
     nlp: Language, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    # The lexicon is spread over several spaCy Matchers for build speed; none may drop or
-    # double a match.
+    # The lexicon is spread over many small spaCy Matchers, each run only when the message holds
+    # one of its anchors; none may drop or double a match.
     text = MISREAD + "    - (i'm|IM) (so|very)? tired\n    - tired\n  j:\n    - so DAY\n"
     lexicon = load_lexicon(_write(tmp_path, text), nlp)
     doc = lexicon.doc(nlp, "I'm so tired, so friday. I am tired")
-    whole = sorted(lexicon.matcher(nlp)(doc))
+    whole = lexicon.matcher(nlp)(doc)
     monkeypatch.setattr(lexicon_module, "_PATTERNS_PER_MATCHER", 1)
     split = lexicon.matcher(nlp)
-    assert len(split._matchers) == 3
-    assert sorted(split(doc)) == whole
+    assert len(split._matchers) >= 3
+    assert split(doc) == split.every_matcher(doc) == whole
     assert len(whole) == 5
+    assert split(lexicon.doc(nlp, "so what")) == []
+
+
+@pytest.mark.parametrize(
+    ("tokens", "anchor"),
+    [
+        # A pair of adjacent words beats a common word and a lone word.
+        (
+            [{"NORM": "i"}, {"NORM": {"IN": ["want", "need"]}}, {"NORM": "to"}, {"NORM": "die"}],
+            {("to", "die")},
+        ),
+        # A skippable token is never an anchor, nor is a pair across it.
+        ([{"NORM": "pills"}, {"OP": "*"}, {"NORM": "all"}], {("pills",)}),
+        ([{"NORM": "took"}, {"NORM": "the", "OP": "?"}, {"NORM": "lot"}], {("took",)}),
+        # A choice of words is anchored on all of them.
+        ([{"NORM": {"IN": ["rope", "noose"]}}, {}, {"NORM": "ready"}], {("ready",)}),
+        ([{"NORM": {"IN": ["rope", "noose"]}}], {("rope",), ("noose",)}),
+    ],
+)
+def test_a_pattern_is_anchored_on_its_rarest_required_words(
+    tokens: list[dict[str, object]], anchor: set[tuple[str, ...]]
+) -> None:
+    assert lexicon_module._anchor(tokens, {}) == anchor
 
 
 PATTERN_LEXICONS = [p for p in LEXICONS if "patterns" in yaml.safe_load(p.read_text())]
