@@ -1564,3 +1564,73 @@ def test_skipping_matchers_without_their_anchors_finds_every_match(floor: Crisis
             assert matches == matcher.every_matcher(doc), text[:80]
             found += len(matches)
     assert len(rows) > 50 and found > 100
+
+
+# Hints from the misses of corpora/crisis_dev22.csv (self-criticism mixed with risk), paraphrased.
+@pytest.mark.parametrize(
+    ("text", "category"),
+    [
+        ("I keep the sharp things in my bedside drawer for the nights I mess up", SUICIDE),
+        ("googled how tall the flyover is. just wondering. I ruin everything anyway", SUICIDE),
+        ("food is only a reward and I haven't earned it this week", EATING),
+        ("passed out at netball again, I just need to be stricter.", EATING),
+    ],
+)
+def test_dev22_hints_get_a_question(floor: CrisisDetector, text: str, category: str) -> None:
+    found = floor.detect(text)
+    assert found.category == category and not found.explicit, text
+
+
+def test_someone_set_upon_and_stamped_on_is_plain_violence(floor: CrisisDetector) -> None:
+    # crisis_dev20.csv's row was read by the sentence model alone; the floor's own now.
+    found = floor.detect("my cousin got jumped by the chippy and two of them were kicking him")
+    assert found.category == ABUSE and found.explicit
+    assert not floor.detect("the cat jumped on me and started kicking my arm").flagged
+
+
+def test_making_sure_a_meal_did_not_stay_down_is_purging(floor: CrisisDetector) -> None:
+    found = floor.detect("ate one biscuit and then spent an hour making sure it didn't stay down")
+    assert found.category == EATING and found.explicit
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "we checked how tall the bridge is before driving the van under it",
+        "Googled how high the car park is because the van is 2.1m",
+        "keep the sharp knives in the top drawer for when the grandkids come",
+        "save the sharp cheddar for the days when I need a treat",
+        "food is a reward in our house for tidying your room, the kids have earned their pudding",
+        "I fainted at the festival, I need to be stricter about drinking water in the heat",
+        "blacked out after the gym, coach says I need to be stricter with my stretching",
+        "after the stomach bug I was making sure everything stayed down with dry toast",
+        "By the end of my first shift I was shaking with tiredness, and I forgot which bay had "
+        "the diabetic patients",
+    ],
+)
+def test_everyday_sentences_near_dev22_lines_are_not_flagged(
+    floor: CrisisDetector, text: str
+) -> None:
+    assert not floor.detect(text).flagged, text
+
+
+def test_a_diabetic_shaking_and_confused_is_still_an_emergency(floor: CrisisDetector) -> None:
+    found = floor.detect("my diabetic son is shaking and confused and won't wake properly")
+    assert found.category == MEDICAL and found.explicit
+
+
+def test_the_floor_reads_dev22s_self_criticism_as_everyday_and_keeps_its_plain_rows(
+    floor: CrisisDetector,
+) -> None:
+    # crisis_dev22.csv (written blind, December 2026): 140 self-critical turns and posts full of
+    # dark everyday words ("could kill myself for forgetting", "locked out AGAIN") beside 44
+    # plainly stated and 44 hinted risks mixed with self-criticism. The floor alone flagged 1
+    # everyday row on first reading (a nurse "shaking with tiredness" near "diabetic") and keeps
+    # 41 plain rows; the sentence model catches the rest.
+    with (ROOT / "corpora" / "crisis_dev22.csv").open(newline="", encoding="utf-8") as handle:
+        rows = list(csv.DictReader(handle))
+    everyday = [row["text"] for row in rows if row["category"] == "none"]
+    plain = [row["text"] for row in rows if row["explicitness"] == "explicit"]
+    assert (len(everyday), len(plain)) == (140, 44)
+    assert [text[:60] for text in everyday if floor.detect(text).flagged] == []
+    assert sum(floor.detect(text).flagged for text in plain) >= 41
