@@ -144,8 +144,8 @@ def _anchor(pattern: TokenPattern, seen: dict[int, frozenset[str]]) -> Anchor | 
 
     Of the pattern's required tokens, and its pairs of required tokens side by side, the one
     with the fewest spellings wins (the first among equals), preferring any choice free of
-    common words ("i", "my"): "i want to die" is anchored on ("want", "to"), not on "i". None
-    when nothing is required (never, as compiled: a pattern of only optional pieces is
+    common words ("i", "my"): "i (want|need) to die" is anchored on ("to", "die"), not on "i".
+    None when nothing is required (never, as compiled: a pattern of only optional pieces is
     refused)."""
     words = [_words(token, seen) for token in pattern]
     best: tuple[tuple[bool, int], int, int] | None = None
@@ -178,7 +178,7 @@ class LexiconMatcher:
     def __init__(self, vocab: Vocab, rules: dict[str, CompiledPattern]) -> None:
         self._matchers: list[tuple[Matcher, set[tuple[str, ...]] | None]] = []
         seen: dict[int, frozenset[str]] = {}
-        spelled: dict[Anchor, tuple[tuple[str, ...], ...]] = {}
+        spelled: dict[Anchor | None, tuple[tuple[str, ...], ...]] = {None: ()}
         entries = []
         for key, compiled in rules.items():
             for pattern in compiled.token_patterns:
@@ -187,7 +187,7 @@ class LexiconMatcher:
                     spelled[anchor] = tuple(sorted(anchor))
                 entries.append((anchor, key, pattern))
         # Patterns of one anchor sit together, so a message wakes few Matchers.
-        entries.sort(key=lambda e: (e[0] is None, spelled.get(e[0], ()) if e[0] else (), e[1]))
+        entries.sort(key=lambda e: (e[0] is None, spelled[e[0]], e[1]))
         size = _PATTERNS_PER_MATCHER
         for (anchor, key), run in itertools.groupby(entries, key=lambda e: (e[0], e[1])):
             patterns = [pattern for _, _, pattern in run]
