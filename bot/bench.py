@@ -148,8 +148,9 @@ def main(argv: list[str] | None = None) -> int:
     )
     args = parser.parse_args(argv)
 
-    results: dict[str, object] = {"detectors": measure_detectors()}
-    print_detectors(results["detectors"])  # type: ignore[arg-type]
+    detectors = measure_detectors()
+    print_detectors(detectors)
+    results: dict[str, object] = {"detectors": detectors}
     if args.detectors_only:
         return 0
     stand_in = slack_stand_in()

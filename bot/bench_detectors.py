@@ -13,6 +13,7 @@ import statistics
 import time
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 from bot.settings import ROOT
 
@@ -51,14 +52,16 @@ def _timed(read: Callable[[str], object], texts: list[str]) -> dict[str, float]:
     }
 
 
-def measure_detectors(per_kind: int = 150, corpora: Path = ROOT / "corpora") -> dict[str, object]:
+def measure_detectors(
+    per_kind: int = 150, corpora: Path = ROOT / "corpora"
+) -> dict[str, dict[str, Any]]:
     """Build each detector once, then time it per message of each length."""
     from bot.detectors.crisis import CrisisDetector
     from bot.detectors.self_criticism import SelfCriticismDetector
 
     lexicons = ROOT / "data" / "lexicons"
     messages = _messages(corpora, per_kind)
-    results: dict[str, object] = {}
+    results: dict[str, dict[str, Any]] = {}
     for name, build in (
         ("crisis_floor", lambda: CrisisDetector(lexicons / "crisis.yml")),
         ("self_criticism", lambda: SelfCriticismDetector(lexicons / "self_criticism.yml")),
@@ -74,11 +77,10 @@ def measure_detectors(per_kind: int = 150, corpora: Path = ROOT / "corpora") -> 
     return results
 
 
-def print_detectors(results: dict[str, object]) -> None:
+def print_detectors(results: dict[str, dict[str, Any]]) -> None:
     """The detector measurements as a table."""
     print(f"{'detector':<16}{'build s':>9}{'messages':>12}{'p50 ms':>9}{'p95 ms':>9}")
     for name, row in results.items():
-        assert isinstance(row, dict)
         build = f"{row['build_s']:.1f}"
         for kind in ("short", "long"):
             cell = row[kind]
